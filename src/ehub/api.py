@@ -1,0 +1,110 @@
+"""The HTTP API under /api/v1/: one NinjaAPI, a router per domain, one error shape."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from ehub.core.errors import CoreErrorCode, DomainError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="ehub API",
+    version="1",
+    description=(
+        "Cross-border commerce hub: markets and FX, HS nomenclature, sellers, catalog, "
+        "landed cost. Errors always have the shape {code, message, detail}."
+    ),
+    urls_namespace="api-v1",
+)
+
+
+def error_body(code: str, message: str, detail: object = None) -> dict[str, object]:
+    return {"code": code, "message": message, "detail": detail}
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None,
+            "message": err.get("msg"),
+            "type": err.get("type"),
+        }
+        for err in exc.errors
+    ]
+    first = errors[0] if errors else {"field": None, "message": "invalid input"}
+    message = f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])
+    return api.create_response(
+        request, error_body(CoreErrorCode.INVALID_INPUT, message, errors), status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        error_body(
+            CoreErrorCode.NOT_AUTHENTICATED,
+            "sign in, or send a seller API key (Authorization: Bearer ehub_sk_...)",
+        ),
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {403: CoreErrorCode.PERMISSION_DENIED, 404: CoreErrorCode.NOT_FOUND}.get(
+        exc.status_code, CoreErrorCode.INVALID_INPUT
+    )
+    return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request, error_body(CoreErrorCode.NOT_FOUND, str(exc) or "not found"), status=404
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return api.create_response(
+        request,
+        error_body("internal_error", "something went wrong on our side; it has been logged"),
+        status=500,
+    )
+
+
+def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Unknown paths under /api/ answer in the API's error shape, not Django's HTML page."""
+    return JsonResponse(
+        error_body(CoreErrorCode.NOT_FOUND, f"no API endpoint at {request.path}"), status=404
+    )
+
+
+def _register_routers() -> None:
+    from ehub.catalog.api import public_router as catalog_router
+    from ehub.catalog.api import seller_products_router
+    from ehub.customs.api import router as customs_router
+    from ehub.markets.api import router as markets_router
+    from ehub.sellers.api import router as sellers_router
+
+    api.add_router("/", markets_router)
+    api.add_router("/", customs_router)
+    api.add_router("/", sellers_router)
+    api.add_router("/", seller_products_router)
+    api.add_router("/", catalog_router)
+
+
+_register_routers()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CustomsConfig(AppConfig):
+    name = "ehub.customs"
+    label = "customs"
+    verbose_name = "Customs"

@@ -1,0 +1,185 @@
+"""ehub settings, read from the environment.
+
+- ``DATABASE_URL``: any dj-database-url URL; default an SQLite file ``var/ehub.sqlite3`` (WAL mode).
+- ``REDIS_URL``: optional; when set, the cache uses Redis, otherwise local memory.
+- ``SECRET_KEY``: required to be set (not the development default) when ``EHUB_ENV=production``.
+- ``ALLOWED_HOSTS``: comma-separated.
+- ``EHUB_*``: ehub's own settings (see ``docs/configuration.md``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _default_home() -> Path:
+    """The checkout's root when run from a source checkout, else a per-user data folder."""
+    checkout = PACKAGE_DIR.parent.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout
+    return Path.home() / ".local" / "share" / "ehub"
+
+
+# Fixed, whatever the current directory: `ehub migrate` from anywhere uses the same database.
+BASE_DIR = Path(os.environ.get("EHUB_HOME") or _default_home()).resolve()
+
+DEVELOPMENT_SECRET_KEY = "ehub-development-secret-key-do-not-use-in-production"  # noqa: S105
+
+EHUB_ENV = os.environ.get("EHUB_ENV", "development").strip().lower()
+if EHUB_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(
+        f"EHUB_ENV must be development, test or production, not {EHUB_ENV!r}"
+    )
+PRODUCTION = EHUB_ENV == "production"
+
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 32 characters when "
+        "EHUB_ENV=production (the development default is refused)"
+    )
+
+DEBUG = os.environ.get("EHUB_DEBUG", "0" if PRODUCTION else "1") == "1"
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+if not PRODUCTION:
+    ALLOWED_HOSTS += ["testserver"]
+
+VAR_DIR = Path(os.environ.get("EHUB_VAR_DIR", BASE_DIR / "var")).resolve()
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "ehub.core",
+    "ehub.accounts",
+    "ehub.markets",
+    "ehub.sellers",
+    "ehub.customs",
+    "ehub.catalog",
+    "ehub.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ehub.urls"
+WSGI_APPLICATION = "ehub.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# -- database ----------------------------------------------------------------------------------
+DEFAULT_SQLITE_PATH = VAR_DIR / "ehub.sqlite3"
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one writer commits; IMMEDIATE makes a write transaction take the
+    # write lock at BEGIN, so two writers queue (busy timeout) instead of failing on upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# -- cache -------------------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# -- auth --------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+# -- i18n --------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("ms", "Bahasa Melayu")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+# -- static ------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# -- security ----------------------------------------------------------------------------------
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = os.environ.get("EHUB_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("EHUB_HSTS_SECONDS", "31536000"))
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("EHUB_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# -- ehub's own settings -----------------------------------------------------------------------
+# Where the HS nomenclature CSV lives for `ehub hs import` without an argument and for tests.
+EHUB_HS_DATA_DIR = Path(
+    os.environ.get("EHUB_HS_DATA_DIR", BASE_DIR.parent / "shared" / "data" / "hs")
+)
+# How long a locked FX quote stays valid (seconds).
+EHUB_FX_QUOTE_TTL_SECONDS = int(os.environ.get("EHUB_FX_QUOTE_TTL_SECONDS", "900"))
+# How old the newest stored rate for a pair may be before conversion refuses it (days).
+EHUB_FX_MAX_AGE_DAYS = int(os.environ.get("EHUB_FX_MAX_AGE_DAYS", "7"))
+# Default platform commission, as a decimal fraction string.
+EHUB_DEFAULT_COMMISSION_RATE = os.environ.get("EHUB_DEFAULT_COMMISSION_RATE", "0.05")

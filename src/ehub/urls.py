@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import path, re_path
+from django.views.generic import RedirectView
+
+from ehub.api import api, api_path_not_found
+
+admin.site.site_header = "ehub administration"
+admin.site.site_title = "ehub admin"
+admin.site.index_title = "Cross-border commerce hub"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_path_not_found),
+    path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+]
