@@ -32,11 +32,19 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+def _field_path(location: list[object] | tuple[object, ...]) -> str | None:
+    """``("body", "body", "variants", 0, "sku")`` → ``variants.0.sku``."""
+    parts = list(location)
+    while parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
+        parts.pop(0)
+    return ".".join(str(part) for part in parts) or None
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {
-            "field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None,
+            "field": _field_path(err.get("loc", [])),
             "message": err.get("msg"),
             "type": err.get("type"),
         }

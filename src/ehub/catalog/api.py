@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import get_language_from_request
-from ninja import Router
+from ninja import Router, Status
 
 from ehub.catalog.models import Product
 from ehub.catalog.schemas import (
@@ -48,7 +48,9 @@ public_router = Router(tags=["catalog"])
 
 def money_out(money: Money, language: str = "en") -> MoneyOut:
     return MoneyOut(
-        amount=str(money.quantize().amount), currency=money.currency, formatted=money.format(language)
+        amount=str(money.quantize().amount),
+        currency=money.currency,
+        formatted=money.format(language),
     )
 
 
@@ -98,15 +100,17 @@ def seller_products(
 
 
 @seller_products_router.post("/seller/products", response={201: ProductOut})
-def seller_product_create(request: HttpRequest, body: ProductIn) -> tuple[int, ProductOut]:
+def seller_product_create(request: HttpRequest, body: ProductIn) -> Status:
     seller = current_seller(request)
     product = product_create(seller=seller, actor=acting_user(request), data=body.dict())
-    return 201, product_out(product_get_for_seller(seller=seller, product_id=product.pk))
+    return Status(201, product_out(product_get_for_seller(seller=seller, product_id=product.pk)))
 
 
 @seller_products_router.get("/seller/products/{product_id}", response=ProductOut)
 def seller_product(request: HttpRequest, product_id: int) -> ProductOut:
-    return product_out(product_get_for_seller(seller=current_seller(request), product_id=product_id))
+    return product_out(
+        product_get_for_seller(seller=current_seller(request), product_id=product_id)
+    )
 
 
 @seller_products_router.put("/seller/products/{product_id}", response=ProductOut)

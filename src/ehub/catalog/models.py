@@ -41,7 +41,9 @@ class Product(models.Model):
     )
     origin_country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     hs_code = models.CharField(max_length=6, help_text="HS 2022 subheading, 6 digits")
-    status = models.CharField(max_length=10, choices=ProductStatus.choices, default=ProductStatus.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=ProductStatus.choices, default=ProductStatus.ACTIVE
+    )
     vendor = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -69,7 +71,9 @@ class ProductTranslation(models.Model):
     class Meta:
         ordering = ["product_id", "language"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "language"], name="translation_per_language"),
+            models.UniqueConstraint(
+                fields=["product", "language"], name="translation_per_language"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,9 +113,15 @@ class Variant(models.Model):
         ordering = ["product_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["seller", "sku"], name="variant_sku_per_seller"),
-            models.CheckConstraint(condition=models.Q(stock_quantity__gte=0), name="variant_stock_not_negative"),
-            models.CheckConstraint(condition=models.Q(price_minor__gte=0), name="variant_price_not_negative"),
-            models.CheckConstraint(condition=models.Q(weight_grams__gt=0), name="variant_weight_positive"),
+            models.CheckConstraint(
+                condition=models.Q(stock_quantity__gte=0), name="variant_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_minor__gte=0), name="variant_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight_grams__gt=0), name="variant_weight_positive"
+            ),
         ]
 
     def __str__(self) -> str:

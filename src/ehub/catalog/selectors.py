@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from ehub.catalog.errors import CatalogErrorCode
+from ehub.catalog.models import Category, Product, ProductStatus, ProductTranslation, Variant
 from ehub.core import clock
 from ehub.core.errors import NotFound
 from ehub.core.fx import MissingRate, RateTable
 from ehub.core.money import Money
-from ehub.catalog.errors import CatalogErrorCode
-from ehub.catalog.models import Category, Product, ProductStatus, ProductTranslation, Variant
 from ehub.markets.models import Market
 from ehub.markets.selectors import fx_rate_table_on
 from ehub.sellers.models import Seller, VerificationStatus
@@ -25,7 +25,9 @@ def product_get_for_seller(*, seller: Seller, product_id: int) -> Product:
 
 def _with_children(products: QuerySet[Product]) -> QuerySet[Product]:
     return products.select_related("category", "seller").prefetch_related(
-        "translations", "media", Prefetch("variants", queryset=Variant.objects.order_by("position", "id"))
+        "translations",
+        "media",
+        Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
     )
 
 

@@ -10,11 +10,6 @@ from babel.core import Locale, UnknownLocaleError
 from django.db import transaction
 
 from ehub.accounts.models import User
-from ehub.core.currencies import currency_exponent
-from ehub.core.errors import Conflict, DomainError, NotFound
-from ehub.core.events import audit_record
-from ehub.core.money import Money, MoneyError, to_decimal
-from ehub.customs.nomenclature import hs_code_clean
 from ehub.catalog.errors import CatalogErrorCode
 from ehub.catalog.models import (
     Category,
@@ -24,6 +19,11 @@ from ehub.catalog.models import (
     ProductTranslation,
     Variant,
 )
+from ehub.core.currencies import currency_exponent
+from ehub.core.errors import Conflict, DomainError
+from ehub.core.events import audit_record
+from ehub.core.money import Money, MoneyError, to_decimal
+from ehub.customs.nomenclature import hs_code_clean
 from ehub.sellers.models import Seller
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,7 +32,9 @@ MAX_VARIANTS = 100
 
 class ProductInvalid(DomainError):
     def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(CatalogErrorCode.INVALID_PRODUCT, message, {"field": field_name}, status=422)
+        super().__init__(
+            CatalogErrorCode.INVALID_PRODUCT, message, {"field": field_name}, status=422
+        )
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _int_field(value: Any, name: str, *, minimum: int, optional: bool = False) -
         if optional:
             return None
         raise ProductInvalid(name, f"{name} is required")
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ProductInvalid(name, f"{name} must be a whole number")
     try:
         number = int(str(value).strip())
@@ -91,7 +93,7 @@ def _int_field(value: Any, name: str, *, minimum: int, optional: bool = False) -
 
 
 def product_input_clean(data: dict[str, Any], *, seller: Seller) -> ProductInput:
-    """Validate a product payload (API or import) into a ProductInput; 422 on the first bad field."""
+    """Validate a product payload (API or import); a 422 names the first bad field."""
     handle = str(data.get("handle") or "").strip().lower()
     if not HANDLE_PATTERN.match(handle) or len(handle) > 120:
         raise ProductInvalid("handle", "handle must be lower-case letters, digits and dashes")
@@ -115,8 +117,13 @@ def product_input_clean(data: dict[str, Any], *, seller: Seller) -> ProductInput
         if not title:
             raise ProductInvalid(f"translations.{language}.title", "title is required")
         if len(title) > 255:
-            raise ProductInvalid(f"translations.{language}.title", "title is at most 255 characters")
-        translations[code] = {"title": title, "description": str(text.get("description") or "").strip()}
+            raise ProductInvalid(
+                f"translations.{language}.title", "title is at most 255 characters"
+            )
+        translations[code] = {
+            "title": title,
+            "description": str(text.get("description") or "").strip(),
+        }
 
     raw_variants = data.get("variants") or []
     if not isinstance(raw_variants, list) or not raw_variants:
@@ -142,7 +149,9 @@ def product_input_clean(data: dict[str, Any], *, seller: Seller) -> ProductInput
             raise ProductInvalid(f"{where}.price", str(exc)) from exc
         if price < 0:
             raise ProductInvalid(f"{where}.price", "price must not be negative")
-        if -price.as_tuple().exponent > exponent and price != price.quantize(Decimal(1).scaleb(-exponent)):
+        if -price.as_tuple().exponent > exponent and price != price.quantize(
+            Decimal(1).scaleb(-exponent)
+        ):
             raise ProductInvalid(
                 f"{where}.price",
                 f"{seller.payout_currency} has {exponent} decimals; {price} has more",
@@ -154,12 +163,22 @@ def product_input_clean(data: dict[str, Any], *, seller: Seller) -> ProductInput
             VariantInput(
                 sku=sku,
                 price=price,
-                weight_grams=_int_field(raw.get("weight_grams"), f"{where}.weight_grams", minimum=1),  # type: ignore[arg-type]
-                stock_quantity=_int_field(raw.get("stock_quantity", 0), f"{where}.stock_quantity", minimum=0),  # type: ignore[arg-type]
+                weight_grams=_int_field(
+                    raw.get("weight_grams"), f"{where}.weight_grams", minimum=1
+                ),  # type: ignore[arg-type]
+                stock_quantity=_int_field(
+                    raw.get("stock_quantity", 0), f"{where}.stock_quantity", minimum=0
+                ),  # type: ignore[arg-type]
                 option={canonical_language(k): str(v) for k, v in option.items() if str(v).strip()},
-                length_mm=_int_field(raw.get("length_mm"), f"{where}.length_mm", minimum=1, optional=True),
-                width_mm=_int_field(raw.get("width_mm"), f"{where}.width_mm", minimum=1, optional=True),
-                height_mm=_int_field(raw.get("height_mm"), f"{where}.height_mm", minimum=1, optional=True),
+                length_mm=_int_field(
+                    raw.get("length_mm"), f"{where}.length_mm", minimum=1, optional=True
+                ),
+                width_mm=_int_field(
+                    raw.get("width_mm"), f"{where}.width_mm", minimum=1, optional=True
+                ),
+                height_mm=_int_field(
+                    raw.get("height_mm"), f"{where}.height_mm", minimum=1, optional=True
+                ),
             )
         )
 
@@ -173,7 +192,8 @@ def product_input_clean(data: dict[str, Any], *, seller: Seller) -> ProductInput
         )
     media = data.get("media") or []
     if not isinstance(media, list) or any(
-        not isinstance(u, str) or not (u.startswith(("https://", "http://", "/static/"))) for u in media
+        not isinstance(u, str) or not (u.startswith(("https://", "http://", "/static/")))
+        for u in media
     ):
         raise ProductInvalid("media", "media are http(s) URLs or /static/ paths")
     status = data.get("status") or ProductStatus.ACTIVE
@@ -234,7 +254,9 @@ def _write_children(product: Product, data: ProductInput, *, replace_variants: b
             },
         )
     if replace_variants:
-        Variant.objects.filter(product=product).exclude(sku__in=[v.sku for v in data.variants]).delete()
+        Variant.objects.filter(product=product).exclude(
+            sku__in=[v.sku for v in data.variants]
+        ).delete()
 
 
 def _category_id(slug: str | None) -> int | None:
@@ -267,9 +289,7 @@ def product_create(*, seller: Seller, actor: User | None, data: dict[str, Any]) 
 
 
 @transaction.atomic
-def product_replace(
-    *, product: Product, actor: User | None, data: dict[str, Any]
-) -> Product:
+def product_replace(*, product: Product, actor: User | None, data: dict[str, Any]) -> Product:
     """Replace a product's fields, translations, media and variants (variants not listed go)."""
     cleaned = product_input_clean(data, seller=product.seller)
     if (
@@ -357,5 +377,3 @@ def category_upsert(*, slug: str, names: dict[str, str], parent: str | None = No
         slug=slug, defaults={"names": names, "parent": parent_obj}
     )
     return category
-
-

@@ -24,7 +24,21 @@ _EXPONENT_EXCEPTIONS: dict[str, int] = {
 }  # fmt: skip
 
 # Codes without a minor unit at all (precious metals, testing, special drawing rights).
-_NOT_MONEY = {"XAU", "XAG", "XPT", "XPD", "XTS", "XXX", "XDR", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA"}
+_NOT_MONEY = {
+    "XAU",
+    "XAG",
+    "XPT",
+    "XPD",
+    "XTS",
+    "XXX",
+    "XDR",
+    "XBA",
+    "XBB",
+    "XBC",
+    "XBD",
+    "XSU",
+    "XUA",
+}
 
 
 class UnknownCurrency(ValueError):

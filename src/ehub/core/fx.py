@@ -40,7 +40,9 @@ class RateTable:
     description: str = ""
 
     @classmethod
-    def from_pairs(cls, pairs: Mapping[str, Decimal | str | int], description: str = "") -> RateTable:
+    def from_pairs(
+        cls, pairs: Mapping[str, Decimal | str | int], description: str = ""
+    ) -> RateTable:
         """Build from ``{"AUD/USD": "0.91"}`` as the landed-cost request carries it."""
         rates: dict[tuple[str, str], Decimal] = {}
         for pair, value in pairs.items():

@@ -39,8 +39,10 @@ class CurrencyMismatch(MoneyError):
 
 def to_decimal(value: Any, *, what: str = "amount") -> Decimal:
     """Turn an int, a Decimal or a decimal string into a finite Decimal; refuse floats and bools."""
-    if isinstance(value, bool) or isinstance(value, float):
-        raise MoneyError(f"{what} must be a Decimal, int or decimal string, not {type(value).__name__}")
+    if isinstance(value, (bool, float)):
+        raise MoneyError(
+            f"{what} must be a Decimal, int or decimal string, not {type(value).__name__}"
+        )
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -51,7 +53,9 @@ def to_decimal(value: Any, *, what: str = "amount") -> Decimal:
         except InvalidOperation as exc:
             raise MoneyError(f"{what} {value!r} is not a decimal number") from exc
     else:
-        raise MoneyError(f"{what} must be a Decimal, int or decimal string, not {type(value).__name__}")
+        raise MoneyError(
+            f"{what} must be a Decimal, int or decimal string, not {type(value).__name__}"
+        )
     if not result.is_finite():
         raise MoneyError(f"{what} must be finite, got {value!r}")
     return result
@@ -87,7 +91,9 @@ class Money:
         return Money(self.amount.quantize(quantum(self.currency), rounding=rounding), self.currency)
 
     def is_quantized(self) -> bool:
-        return self.amount == self.amount.quantize(quantum(self.currency), rounding=DEFAULT_ROUNDING)
+        return self.amount == self.amount.quantize(
+            quantum(self.currency), rounding=DEFAULT_ROUNDING
+        )
 
     def to_minor_units(self) -> int:
         if not self.is_quantized():

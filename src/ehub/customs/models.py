@@ -22,7 +22,9 @@ class HsCode(models.Model):
     """A node of the HS 2022 nomenclature: chapter (2 digits), heading (4) or subheading (6)."""
 
     code = models.CharField(max_length=6, unique=True)
-    level = models.PositiveSmallIntegerField(choices=[(2, "chapter"), (4, "heading"), (6, "subheading")])
+    level = models.PositiveSmallIntegerField(
+        choices=[(2, "chapter"), (4, "heading"), (6, "subheading")]
+    )
     description = models.TextField()
     parent_code = models.CharField(max_length=6, blank=True)
     section = models.ForeignKey(HsSection, null=True, blank=True, on_delete=models.PROTECT)

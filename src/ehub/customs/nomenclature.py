@@ -30,8 +30,12 @@ class HsImportResult:
 
 class HsFileInvalid(DomainError):
     def __init__(self, problems: list[str]) -> None:
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        super().__init__(CustomsErrorCode.HS_FILE_INVALID, f"nothing was imported: {shown}", problems)
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        super().__init__(
+            CustomsErrorCode.HS_FILE_INVALID, f"nothing was imported: {shown}", problems
+        )
 
 
 def _resolve_files(path: Path) -> tuple[Path, Path | None]:
@@ -75,25 +79,37 @@ def hs_import(*, path: Path, progress: Callable[[int], None] | None = None) -> H
                 continue  # the synthetic "all commodities" row
             level_text = (row["level"] or "").strip()
             if not level_text.isdigit() or int(level_text) not in (2, 4, 6):
-                problems.append(f"{codes_file.name} line {line}: level {level_text!r} is not 2, 4 or 6")
+                problems.append(
+                    f"{codes_file.name} line {line}: level {level_text!r} is not 2, 4 or 6"
+                )
                 continue
             level = int(level_text)
             if not code.isdigit() or len(code) != level:
-                problems.append(f"{codes_file.name} line {line}: code {code!r} is not {level} digits")
+                problems.append(
+                    f"{codes_file.name} line {line}: code {code!r} is not {level} digits"
+                )
                 continue
             description = (row["description"] or "").strip()
             if not description:
                 problems.append(f"{codes_file.name} line {line}: no description")
                 continue
             parent = (row["parent"] or "").strip()
-            rows.append((code, level, description, "" if parent == "TOTAL" else parent, row["section"].strip()))
+            rows.append(
+                (
+                    code,
+                    level,
+                    description,
+                    "" if parent == "TOTAL" else parent,
+                    row["section"].strip(),
+                )
+            )
     if problems:
         raise HsFileInvalid(problems)
     if not rows:
         raise HsFileInvalid([f"{codes_file.name} holds no codes"])
 
     with transaction.atomic():
-        for position, (numeral, name) in enumerate(sections, start=1):
+        for numeral, name in sections:
             HsSection.objects.update_or_create(
                 numeral=numeral, defaults={"name": name, "position": ROMAN.index(numeral) + 1}
             )

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from ehub.core import clock
 from ehub.core.auth import session_or_key
@@ -50,7 +50,9 @@ def _currency(code: str, field: str) -> str:
     try:
         return normalize_currency(code)
     except UnknownCurrency as exc:
-        raise DomainError(CoreErrorCode.UNKNOWN_CURRENCY, str(exc), {"field": field}, status=422) from exc
+        raise DomainError(
+            CoreErrorCode.UNKNOWN_CURRENCY, str(exc), {"field": field}, status=422
+        ) from exc
 
 
 @router.get(
@@ -63,7 +65,9 @@ def fx_convert_endpoint(request: HttpRequest, query: Query[FxConvertQuery]) -> F
     try:
         money = Money(query.amount, source)
     except MoneyError as exc:
-        raise DomainError(CoreErrorCode.INVALID_INPUT, str(exc), {"field": "amount"}, status=422) from exc
+        raise DomainError(
+            CoreErrorCode.INVALID_INPUT, str(exc), {"field": "amount"}, status=422
+        ) from exc
     on_date = query.date or clock.today()
     rate = fx_rate_on(base=source, quote=target, on_date=on_date)
     converted = Money(money.amount * rate, target).quantize()
@@ -83,13 +87,16 @@ def fx_convert_endpoint(request: HttpRequest, query: Query[FxConvertQuery]) -> F
     summary="Lock today's rate for a pair for a limited time (checkout uses this)",
     auth=session_or_key,
 )
-def fx_quote_create(request: HttpRequest, body: FxQuoteIn) -> tuple[int, FxQuoteOut]:
+def fx_quote_create(request: HttpRequest, body: FxQuoteIn) -> Status:
     quote = fx_quote_lock(base=_currency(body.base, "base"), quote=_currency(body.quote, "quote"))
-    return 201, FxQuoteOut(
-        id=str(quote.public_id),
-        base=quote.base,
-        quote=quote.quote,
-        rate=format(quote.rate, "f"),
-        rate_date=quote.rate_date,
-        expires_at=quote.expires_at,
+    return Status(
+        201,
+        FxQuoteOut(
+            id=str(quote.public_id),
+            base=quote.base,
+            quote=quote.quote,
+            rate=format(quote.rate, "f"),
+            rate_date=quote.rate_date,
+            expires_at=quote.expires_at,
+        ),
     )

@@ -48,7 +48,9 @@ class FxRate(models.Model):
         ordering = ["-as_of", "base", "quote"]
         constraints = [
             models.UniqueConstraint(fields=["base", "quote", "as_of"], name="fx_rate_pair_day"),
-            models.CheckConstraint(condition=~models.Q(base=models.F("quote")), name="fx_rate_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(base=models.F("quote")), name="fx_rate_pair"
+            ),
         ]
         indexes = [models.Index(fields=["as_of", "base", "quote"])]
         verbose_name = "FX rate"

@@ -56,7 +56,9 @@ class FxImportResult:
 
 class FxFileInvalid(DomainError):
     def __init__(self, problems: list[str]) -> None:
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
         super().__init__(
             MarketsErrorCode.FX_FILE_INVALID, f"the rate file was not imported: {shown}", problems
         )
@@ -66,7 +68,7 @@ def _parse_date(text: str) -> dt.date:
     text = text.strip()
     for fmt in ("%Y-%m-%d", "%d %B %Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
+            return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
@@ -246,4 +248,3 @@ def fx_quote_convert(*, fx_quote: FxQuote, money: Money, at: dt.datetime | None 
             f"this quote converts {fx_quote.base}, not {money.currency}",
         )
     return Money(money.amount * fx_quote.rate, fx_quote.quote).quantize()
-

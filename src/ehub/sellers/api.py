@@ -7,7 +7,7 @@ paths, so one seller's staff cannot even name another seller's data.
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from ehub.accounts.models import User
 from ehub.core.auth import session_auth, session_or_key
@@ -67,9 +67,9 @@ def api_key_out(key: SellerApiKey) -> ApiKeyOut:
     auth=session_auth,
     summary="Sign a business up; the signed-in user becomes its owner, pending verification",
 )
-def seller_signup(request: HttpRequest, body: SellerIn) -> tuple[int, SellerOut]:
+def seller_signup(request: HttpRequest, body: SellerIn) -> Status:
     seller = seller_register(user=request.auth, **body.dict(exclude_none=True))
-    return 201, seller_out(seller)
+    return Status(201, seller_out(seller))
 
 
 @router.get("/seller", response=SellerOut, auth=session_or_key, summary="The caller's seller")
@@ -97,11 +97,11 @@ def api_keys(request: HttpRequest) -> list[ApiKeyOut]:
     auth=session_auth,
     summary="Create an API key; the key is in this response only, never again",
 )
-def api_key_create(request: HttpRequest, body: ApiKeyIn) -> tuple[int, ApiKeyCreatedOut]:
+def api_key_create(request: HttpRequest, body: ApiKeyIn) -> Status:
     key, raw = seller_api_key_create(
         seller=current_seller(request), name=body.name, actor=request.auth
     )
-    return 201, ApiKeyCreatedOut(**api_key_out(key).dict(), key=raw)
+    return Status(201, ApiKeyCreatedOut(**api_key_out(key).dict(), key=raw))
 
 
 @router.delete("/seller/api-keys/{key_id}", response=ApiKeyOut, auth=session_auth)

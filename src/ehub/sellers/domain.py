@@ -5,7 +5,9 @@ from __future__ import annotations
 from ehub.sellers.models import VerificationStatus
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    VerificationStatus.PENDING: frozenset({VerificationStatus.VERIFIED, VerificationStatus.REJECTED}),
+    VerificationStatus.PENDING: frozenset(
+        {VerificationStatus.VERIFIED, VerificationStatus.REJECTED}
+    ),
     # A rejected seller may fix its details and ask again.
     VerificationStatus.REJECTED: frozenset({VerificationStatus.PENDING}),
     # A verified seller can be suspended back to review if its documents lapse.

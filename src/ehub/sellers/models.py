@@ -40,7 +40,8 @@ class Seller(models.Model):
                 fields=["country", "registration_number"], name="seller_registration_unique"
             ),
             models.CheckConstraint(
-                condition=~models.Q(verification_status="rejected") | ~models.Q(rejection_reason=""),
+                condition=~models.Q(verification_status="rejected")
+                | ~models.Q(rejection_reason=""),
                 name="seller_rejection_has_reason",
             ),
         ]

@@ -129,7 +129,13 @@ def seller_register(*, user: User, slug: str | None = None, **details: Any) -> S
             "this account already works for a seller", code=SellerErrorCode.ALREADY_SELLER_STAFF
         )
     cleaned = seller_clean(details)
-    for required in ("legal_name", "country", "registration_number", "contact_email", "payout_currency"):
+    for required in (
+        "legal_name",
+        "country",
+        "registration_number",
+        "contact_email",
+        "payout_currency",
+    ):
         if not cleaned.get(required):
             raise _invalid(required, f"{required.replace('_', ' ')} is required")
     cleaned.setdefault("display_name", cleaned["legal_name"])
@@ -138,7 +144,9 @@ def seller_register(*, user: User, slug: str | None = None, **details: Any) -> S
     )
     try:
         with transaction.atomic():
-            seller = Seller.objects.create(slug=slug or _unique_slug(cleaned["display_name"]), **cleaned)
+            seller = Seller.objects.create(
+                slug=slug or _unique_slug(cleaned["display_name"]), **cleaned
+            )
     except IntegrityError as exc:
         raise Conflict(
             "a seller with this registration number already exists in this country",
@@ -204,7 +212,9 @@ def seller_set_verification(
     seller.verification_status = status
     seller.rejection_reason = reason if status == VerificationStatus.REJECTED else ""
     seller.verified_at = clock.now() if status == VerificationStatus.VERIFIED else None
-    seller.save(update_fields=["verification_status", "rejection_reason", "verified_at", "updated_at"])
+    seller.save(
+        update_fields=["verification_status", "rejection_reason", "verified_at", "updated_at"]
+    )
     audit_record(
         tag=f"seller:verification:{status}",
         subject=seller,
@@ -237,7 +247,9 @@ def api_key_digest(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
-def seller_api_key_create(*, seller: Seller, name: str, actor: User | None) -> tuple[SellerApiKey, str]:
+def seller_api_key_create(
+    *, seller: Seller, name: str, actor: User | None
+) -> tuple[SellerApiKey, str]:
     """Create a key and return it with its plaintext, which is never stored nor shown again."""
     name = name.strip()
     if not name:
@@ -245,7 +257,11 @@ def seller_api_key_create(*, seller: Seller, name: str, actor: User | None) -> t
     prefix = secrets.token_hex(6)
     raw_key = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key = SellerApiKey.objects.create(
-        seller=seller, name=name[:100], prefix=prefix, key_digest=api_key_digest(raw_key), created_by=actor
+        seller=seller,
+        name=name[:100],
+        prefix=prefix,
+        key_digest=api_key_digest(raw_key),
+        created_by=actor,
     )
     audit_record(tag="seller:apikey:created", subject=seller, actor=actor, data={"key": prefix})
     return key, raw_key
@@ -258,5 +274,7 @@ def seller_api_key_revoke(*, seller: Seller, key_id: int, actor: User | None) ->
     if key.revoked_at is None:
         key.revoked_at = clock.now()
         key.save(update_fields=["revoked_at"])
-        audit_record(tag="seller:apikey:revoked", subject=seller, actor=actor, data={"key": key.prefix})
+        audit_record(
+            tag="seller:apikey:revoked", subject=seller, actor=actor, data={"key": key.prefix}
+        )
     return key
