@@ -181,5 +181,3 @@ EHUB_HS_DATA_DIR = Path(
 EHUB_FX_QUOTE_TTL_SECONDS = int(os.environ.get("EHUB_FX_QUOTE_TTL_SECONDS", "900"))
 # How old the newest stored rate for a pair may be before conversion refuses it (days).
 EHUB_FX_MAX_AGE_DAYS = int(os.environ.get("EHUB_FX_MAX_AGE_DAYS", "7"))
-# Default platform commission, as a decimal fraction string.
-EHUB_DEFAULT_COMMISSION_RATE = os.environ.get("EHUB_DEFAULT_COMMISSION_RATE", "0.05")

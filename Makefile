@@ -1,0 +1,68 @@
+# ehub — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps demo serve migrate demo-data test test-sqlite test-postgres lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+system-deps: ## Install the Debian packages ehub needs (as root), or say which to install
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install ehub with its dev tools
+
+migrate: install ## Apply database migrations (SQLite under var/ unless DATABASE_URL is set)
+	$(BIN)/ehub migrate --no-input
+
+demo-data: migrate ## Load the demo markets, rates, HS codes, sellers, products and accounts
+	$(BIN)/ehub demo load
+
+demo: demo-data ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
+	@echo "ehub: API docs http://$(HOST):$(PORT)/api/v1/docs  admin http://$(HOST):$(PORT)/admin/"
+	$(BIN)/ehub runserver $(HOST):$(PORT)
+
+serve: install ## Serve without reloading demo data
+	$(BIN)/ehub runserver $(HOST):$(PORT)
+
+test: install ## Run the whole suite on SQLite, and on PostgreSQL when EHUB_TEST_POSTGRES_URL is set
+	@$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$EHUB_TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "make test: EHUB_TEST_POSTGRES_URL is not set; PostgreSQL run skipped"; fi
+
+test-sqlite: install
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL EHUB_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== test suite on PostgreSQL ($$EHUB_TEST_POSTGRES_URL) =="
+	@$(BIN)/python -c "import os, psycopg; psycopg.connect(os.environ['EHUB_TEST_POSTGRES_URL'], connect_timeout=5).close()" \
+	  || { echo "make test: cannot connect to PostgreSQL at $$EHUB_TEST_POSTGRES_URL" >&2; exit 1; }
+	DATABASE_URL="$$EHUB_TEST_POSTGRES_URL" EHUB_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install ## Run the benchmarks under bench/ (figures and ratios)
+	$(BIN)/python bench/run.py
+
+clean: ## Remove .venv and var/ (the SQLite database)
+	rm -rf $(VENV) var

@@ -1,0 +1,112 @@
+"""The project's own promises: migrations complete, settings from the environment, the `ehub`
+console script from any directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+REPO = Path(__file__).resolve().parents[1]
+EHUB = Path(sys.executable).with_name("ehub")
+
+
+def run_ehub(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    environment.update(env or {})
+    return subprocess.run(  # noqa: S603 - our own console script
+        [str(EHUB), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd or REPO,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    output = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=output, stderr=output)
+    except SystemExit as exc:  # makemigrations --check exits 1 when a migration is missing
+        pytest.fail(f"missing migrations:\n{output.getvalue()} (exit {exc.code})")
+
+
+def test_production_refuses_the_development_secret_key(tmp_path):
+    result = run_ehub("check", env={"EHUB_ENV": "production", "SECRET_KEY": ""}, cwd=tmp_path)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_accepts_a_real_secret_key(tmp_path):
+    result = run_ehub(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "ERROR",
+        env={
+            "EHUB_ENV": "production",
+            "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-value-0123456789",
+            "ALLOWED_HOSTS": "shop.example.org",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_unknown_environment_name_is_refused(tmp_path):
+    result = run_ehub("check", env={"EHUB_ENV": "staging"}, cwd=tmp_path)
+
+    assert result.returncode != 0
+    assert "EHUB_ENV must be development, test or production" in result.stderr
+
+
+def test_ehub_script_uses_the_same_database_from_any_directory(tmp_path):
+    database = tmp_path / "ehub.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{database}"}
+
+    migrated = run_ehub("migrate", "--no-input", env=env, cwd=tmp_path)
+    elsewhere = run_ehub("showmigrations", "markets", env=env, cwd=Path("/"))
+
+    assert migrated.returncode == 0, migrated.stderr
+    assert "[X] 0001_initial" in elsewhere.stdout
+
+
+def test_default_database_lives_under_var_in_the_checkout():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='ehub.settings'; "
+            "from django.conf import settings; print(settings.DATABASES['default']['NAME'])",
+        ],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "EHUB_HOME")},
+        cwd="/",
+        check=True,
+    )
+
+    assert result.stdout.strip() == str(REPO / "var" / "ehub.sqlite3")
+
+
+def test_sqlite_connections_use_wal_mode(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}"}
+    result = run_ehub(
+        "shell", "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])",
+        env=env,
+    )  # fmt: skip
+
+    assert result.stdout.strip().splitlines()[-1] == "wal", result.stderr
