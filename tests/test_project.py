@@ -42,8 +42,9 @@ def test_no_missing_migrations():
 def test_production_refuses_the_development_secret_key(tmp_path):
     result = run_ehub("check", env={"EHUB_ENV": "production", "SECRET_KEY": ""}, cwd=tmp_path)
 
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.startswith("ehub: configuration error: SECRET_KEY must be set")
+    assert "Traceback" not in result.stderr
 
 
 def test_production_accepts_a_real_secret_key(tmp_path):
@@ -67,7 +68,7 @@ def test_production_accepts_a_real_secret_key(tmp_path):
 def test_unknown_environment_name_is_refused(tmp_path):
     result = run_ehub("check", env={"EHUB_ENV": "staging"}, cwd=tmp_path)
 
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "EHUB_ENV must be development, test or production" in result.stderr
 
 
@@ -110,3 +111,20 @@ def test_sqlite_connections_use_wal_mode(tmp_path):
     )  # fmt: skip
 
     assert result.stdout.strip().splitlines()[-1] == "wal", result.stderr
+
+
+def test_bad_numeric_setting_is_a_readable_error(tmp_path):
+    result = run_ehub("check", env={"EHUB_FX_MAX_AGE_DAYS": "a week"}, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "ehub: configuration error: EHUB_FX_MAX_AGE_DAYS must be a whole number, not 'a week'"
+    )
+
+
+def test_bad_database_url_is_a_readable_error(tmp_path):
+    result = run_ehub("check", env={"DATABASE_URL": "mysqlx://nowhere"}, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("ehub: configuration error: DATABASE_URL 'mysqlx://nowhere'")
+    assert "Traceback" not in result.stderr

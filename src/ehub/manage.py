@@ -8,8 +8,16 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ehub.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        # A configuration mistake is the operator's to fix: say what, without a traceback.
+        sys.stderr.write(f"ehub: configuration error: {exc}\n")
+        raise SystemExit(2) from None
     execute_from_command_line(argv if argv is not None else sys.argv)
 
 

@@ -31,6 +31,21 @@ BASE_DIR = Path(os.environ.get("EHUB_HOME") or _default_home()).resolve()
 
 DEVELOPMENT_SECRET_KEY = "ehub-development-secret-key-do-not-use-in-production"  # noqa: S105
 
+
+
+def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
 EHUB_ENV = os.environ.get("EHUB_ENV", "development").strip().lower()
 if EHUB_ENV not in {"development", "test", "production"}:
     raise ImproperlyConfigured(
@@ -105,7 +120,10 @@ TEMPLATES = [
 # -- database ----------------------------------------------------------------------------------
 DEFAULT_SQLITE_PATH = VAR_DIR / "ehub.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+except (ValueError, KeyError) as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL {DATABASE_URL!r} is not a database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE makes a write transaction take the
     # write lock at BEGIN, so two writers queue (busy timeout) instead of failing on upgrade.
@@ -161,7 +179,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("EHUB_SSL_REDIRECT", "1") == "1"
-    SECURE_HSTS_SECONDS = int(os.environ.get("EHUB_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = _env_int("EHUB_HSTS_SECONDS", 31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -178,6 +196,6 @@ EHUB_HS_DATA_DIR = Path(
     os.environ.get("EHUB_HS_DATA_DIR", BASE_DIR.parent / "shared" / "data" / "hs")
 )
 # How long a locked FX quote stays valid (seconds).
-EHUB_FX_QUOTE_TTL_SECONDS = int(os.environ.get("EHUB_FX_QUOTE_TTL_SECONDS", "900"))
+EHUB_FX_QUOTE_TTL_SECONDS = _env_int("EHUB_FX_QUOTE_TTL_SECONDS", 900, minimum=1)
 # How old the newest stored rate for a pair may be before conversion refuses it (days).
-EHUB_FX_MAX_AGE_DAYS = int(os.environ.get("EHUB_FX_MAX_AGE_DAYS", "7"))
+EHUB_FX_MAX_AGE_DAYS = _env_int("EHUB_FX_MAX_AGE_DAYS", 7)
