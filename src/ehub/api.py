@@ -102,12 +102,14 @@ def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 
 
 def _register_routers() -> None:
+    from ehub.accounts.api import router as accounts_router
     from ehub.catalog.api import public_router as catalog_router
     from ehub.catalog.api import seller_products_router
     from ehub.customs.api import router as customs_router
     from ehub.markets.api import router as markets_router
     from ehub.sellers.api import router as sellers_router
 
+    api.add_router("/", accounts_router)
     api.add_router("/", markets_router)
     api.add_router("/", customs_router)
     api.add_router("/", sellers_router)

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router
 
-from ehub.core.errors import NotFound
+from ehub.core.errors import CoreErrorCode, DomainError, NotFound
 from ehub.customs.errors import CustomsErrorCode
 from ehub.customs.models import HsCode
 from ehub.customs.nomenclature import hs_search
+from ehub.customs.quoting import landed_cost_for_payload
 from ehub.customs.schemas import HsCodeOut
 
 router = Router(tags=["customs"])
@@ -37,3 +41,59 @@ def hs_detail(request: HttpRequest, code: str) -> HsCodeOut:
     if found is None:
         raise NotFound(f"no HS code {code}", code=CustomsErrorCode.UNKNOWN_HS_CODE)
     return hs_out(found)
+
+
+LANDED_COST_EXAMPLE = {
+    "date": "2026-03-01",
+    "destination": "FI",
+    "destination_region": None,
+    "ship_from": "CN",
+    "currency": "EUR",
+    "fx": {},
+    "buyer_type": "consumer",
+    "channel": None,
+    "lines": [
+        {
+            "hs_code": "620610",
+            "description": "silk blouse",
+            "origin": "CN",
+            "quantity": 1,
+            "unit_price": "200.00",
+            "duty_rate": None,
+            "tax_rate": None,
+            "consumption_tax_rate": None,
+        }
+    ],
+    "shipping": "35.00",
+    "insurance": "0.00",
+    "carrier_fees": [{"name": "handling", "amount": "2.90", "in_tax_base": True}],
+}
+
+
+@router.post(
+    "/landed-cost",
+    summary="Duties, import taxes and fees for a parcel, per the rules in force on its date",
+    description=(
+        "The contract is documented in docs/landed-cost.md. Bad input gives a 4xx with "
+        "{code, message, detail}."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object"},
+                    "example": LANDED_COST_EXAMPLE,
+                }
+            },
+        }
+    },
+)
+def landed_cost(request: HttpRequest) -> dict[str, Any]:
+    try:
+        payload = json.loads(request.body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DomainError(
+            CoreErrorCode.INVALID_INPUT, "the request body is not valid JSON", status=400
+        ) from exc
+    return landed_cost_for_payload(payload)
