@@ -20,6 +20,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
+        skip_postgeneration_save = True
 
     seller = factory.SubFactory(SellerFactory)
     handle = factory.Sequence(lambda n: f"product-{n}")
