@@ -1,4 +1,4 @@
-"""Fixtures shared by every test. Domain factories live in ``src/ehub/<domain>/tests/factories.py``."""
+"""Fixtures shared by every test; domain factories live in each `tests/factories.py`."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def test_ehub_script_uses_the_same_database_from_any_directory(tmp_path):
 
 
 def test_default_database_lives_under_var_in_the_checkout():
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [
             sys.executable,
             "-c",
