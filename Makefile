@@ -6,8 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Packages type-checked with mypy + django-stubs (STYLE.md: core, customs, ledger at least).
+TYPED := src/ehub/core
 
 .DEFAULT_GOAL := help
+# The Debian packages and Python are the only things assumed; everything else is installed here.
 .PHONY: help install system-deps demo serve migrate demo-data test test-sqlite test-postgres lint format bench clean
 
 help: ## List the targets
@@ -53,9 +56,10 @@ test-postgres: install
 	  || { echo "make test: cannot connect to PostgreSQL at $$EHUB_TEST_POSTGRES_URL" >&2; exit 1; }
 	DATABASE_URL="$$EHUB_TEST_POSTGRES_URL" EHUB_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check and ruff format --check
+lint: install ## ruff check, ruff format --check, and mypy on the pure cores
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(TYPED)
 
 format: install ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
