@@ -32,7 +32,6 @@ BASE_DIR = Path(os.environ.get("EHUB_HOME") or _default_home()).resolve()
 DEVELOPMENT_SECRET_KEY = "ehub-development-secret-key-do-not-use-in-production"  # noqa: S105
 
 
-
 def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -123,7 +122,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PAT
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 except (ValueError, KeyError) as exc:
-    raise ImproperlyConfigured(f"DATABASE_URL {DATABASE_URL!r} is not a database URL: {exc}") from exc
+    raise ImproperlyConfigured(
+        f"DATABASE_URL {DATABASE_URL!r} is not a database URL: {exc}"
+    ) from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE makes a write transaction take the
     # write lock at BEGIN, so two writers queue (busy timeout) instead of failing on upgrade.
@@ -157,6 +158,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+if EHUB_ENV == "test":
+    # The suite creates many users; PBKDF2's deliberate slowness buys nothing in tests.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # -- i18n --------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import get_language_from_request
 from ninja import Router, Status
 
 from ehub.catalog.models import Product
@@ -29,7 +28,6 @@ from ehub.catalog.selectors import (
     translation_for,
 )
 from ehub.catalog.services import (
-    canonical_language,
     product_archive,
     product_create,
     product_patch,
@@ -37,6 +35,7 @@ from ehub.catalog.services import (
 )
 from ehub.core.auth import session_or_key
 from ehub.core.fx import RateTable
+from ehub.core.i18n import best_language, parse_accept_language
 from ehub.core.money import Money
 from ehub.markets.models import Market
 from ehub.markets.selectors import market_get
@@ -141,18 +140,10 @@ def seller_product_archive(request: HttpRequest, product_id: int) -> ProductOut:
 
 # -- public browsing per market --------------------------------------------------------------
 def _language(request: HttpRequest, market: Market, lang: str | None) -> str:
-    """``?lang=`` if the market offers it, else the browser's if offered, else the market's."""
-    offered = {code.lower(): code for code in market.languages}
-    for candidate in (lang, get_language_from_request(request)):
-        if not candidate:
-            continue
-        try:
-            code = canonical_language(candidate)
-        except ValueError:
-            continue
-        if code.lower() in offered:
-            return offered[code.lower()]
-    return market.default_language
+    """``?lang=`` if the market offers it, else the browser's best offered one, else the
+    market's default."""
+    candidates = [lang, *parse_accept_language(request.headers.get("Accept-Language", ""))]
+    return best_language(candidates, market.languages) or market.default_language
 
 
 def public_product_out(

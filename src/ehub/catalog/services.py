@@ -288,10 +288,21 @@ def product_create(*, seller: Seller, actor: User | None, data: dict[str, Any]) 
     return product
 
 
+def product_is_unchanged(*, product: Product, cleaned: ProductInput) -> bool:
+    """True when writing ``cleaned`` would change nothing (same fields, texts, media, variants)."""
+    current = product_input_clean(product_as_input(product), seller=product.seller)
+    return current == cleaned
+
+
 @transaction.atomic
 def product_replace(*, product: Product, actor: User | None, data: dict[str, Any]) -> Product:
-    """Replace a product's fields, translations, media and variants (variants not listed go)."""
+    """Replace a product's fields, translations, media and variants (variants not listed go).
+
+    Replacing a product with what it already holds writes nothing and records no event, so
+    re-running an import or the demo loader is a no-op."""
     cleaned = product_input_clean(data, seller=product.seller)
+    if product_is_unchanged(product=product, cleaned=cleaned):
+        return product
     if (
         cleaned.handle != product.handle
         and Product.objects.filter(seller=product.seller, handle=cleaned.handle).exists()

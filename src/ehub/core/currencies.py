@@ -41,6 +41,13 @@ _NOT_MONEY = {
 }
 
 
+# Codes withdrawn from ISO 4217 that still appear as columns in historical rate files (the ECB's
+# eurofxref-hist.csv keeps a column for every currency it ever quoted). Not money any more.
+WITHDRAWN_CURRENCIES = frozenset(
+    {"BGN", "CYP", "EEK", "GRD", "HRK", "LTL", "LVL", "MTL", "ROL", "SIT", "SKK", "TRL"}
+)
+
+
 class UnknownCurrency(ValueError):
     """Raised for a code that is not an ISO 4217 currency usable as money."""
 

@@ -40,7 +40,10 @@ class ExactDecimalField(models.CharField):
             return None
         if not decimal_value.is_finite():
             raise ValidationError("decimal must be finite")
-        text = format(decimal_value.normalize(), "f")
+        # Not ``normalize()``: it rounds to the context precision (28 digits), which is not exact.
+        text = format(decimal_value, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
         return text
 
     def value_to_string(self, obj: models.Model) -> str:

@@ -17,7 +17,13 @@ from django.db import transaction
 
 from ehub.accounts.models import Role, User
 from ehub.catalog.models import Product
-from ehub.catalog.services import category_upsert, product_create, product_replace
+from ehub.catalog.services import (
+    category_upsert,
+    product_create,
+    product_input_clean,
+    product_is_unchanged,
+    product_replace,
+)
 from ehub.customs.nomenclature import hs_import, hs_nomenclature_loaded
 from ehub.markets.services import fx_import, market_upsert
 from ehub.sellers.models import Seller, SellerMembership, VerificationStatus
@@ -67,6 +73,7 @@ class DemoLoadResult:
     sellers: int = 0
     products_created: int = 0
     products_updated: int = 0
+    products_unchanged: int = 0
     accounts: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -185,7 +192,9 @@ def demo_load(
             admin = admin or user
             result.accounts += 1
         for category in sorted(catalog["categories"], key=lambda c: c.get("parent") is not None):
-            category_upsert(slug=category["slug"], names=category["names"], parent=category.get("parent"))
+            category_upsert(
+                slug=category["slug"], names=category["names"], parent=category.get("parent")
+            )
             result.categories += 1
         for seller_data in catalog["sellers"]:
             seller = _seller_upsert(seller_data, admin)
@@ -197,11 +206,16 @@ def demo_load(
                 if existing is None:
                     product_create(seller=seller, actor=None, data=payload)
                     result.products_created += 1
+                elif product_is_unchanged(
+                    product=existing, cleaned=product_input_clean(payload, seller=seller)
+                ):
+                    result.products_unchanged += 1
                 else:
                     product_replace(product=existing, actor=None, data=payload)
                     result.products_updated += 1
     say(
         f"sellers: {result.sellers}, products: {result.products_created} created, "
-        f"{result.products_updated} updated, accounts: {result.accounts}"
+        f"{result.products_updated} updated, {result.products_unchanged} unchanged, "
+        f"accounts: {result.accounts}"
     )
     return result

@@ -55,7 +55,7 @@ def fx_rate_on(*, base: str, quote: str, on_date: dt.date) -> Decimal:
     except MissingRate as exc:
         raise DomainError(
             MarketsErrorCode.FX_RATE_MISSING,
-            f"{exc} on {on_date.isoformat()}",
+            str(exc),  # the table's description already says "on <date>"
             {"base": exc.base, "quote": exc.quote, "date": on_date.isoformat()},
             status=422,
         ) from exc

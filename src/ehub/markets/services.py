@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ehub.core import clock
-from ehub.core.currencies import UnknownCurrency, normalize_currency
+from ehub.core.currencies import WITHDRAWN_CURRENCIES, UnknownCurrency, normalize_currency
 from ehub.core.errors import DomainError
 from ehub.core.fx import MissingRate
 from ehub.core.money import Money
@@ -52,6 +52,7 @@ class FxImportResult:
     first_date: dt.date | None
     last_date: dt.date | None
     currencies: list[str] = field(default_factory=list)
+    skipped_currencies: list[str] = field(default_factory=list)
 
 
 class FxFileInvalid(DomainError):
@@ -84,13 +85,19 @@ def _parse_rate(text: str) -> Decimal:
     return rate
 
 
-def _parse_ecb(rows: list[list[str]]) -> tuple[list[ParsedRate], list[str]]:
+def _parse_ecb(rows: list[list[str]], skipped: list[str]) -> tuple[list[ParsedRate], list[str]]:
     header = [cell.strip() for cell in rows[0]]
     problems: list[str] = []
     currencies: list[str | None] = []
     for cell in header[1:]:
         if not cell:
             currencies.append(None)  # the ECB file ends every line with a comma
+            continue
+        if cell.upper() in WITHDRAWN_CURRENCIES:
+            # The history file keeps a column for every currency it ever quoted (BGN since
+            # Bulgaria joined the euro, CYP, HRK, ...): skipped and reported, not refused.
+            skipped.append(cell.upper())
+            currencies.append(None)
             continue
         try:
             currencies.append(normalize_currency(cell))
@@ -136,14 +143,17 @@ def _parse_simple(rows: list[list[str]]) -> tuple[list[ParsedRate], list[str]]:
     return parsed, problems
 
 
-def fx_parse(text: str) -> tuple[str, list[ParsedRate]]:
-    """Recognise and parse an ECB reference-rate CSV or a ``base,quote,rate,date`` CSV."""
+def fx_parse(text: str, skipped: list[str] | None = None) -> tuple[str, list[ParsedRate]]:
+    """Recognise and parse an ECB reference-rate CSV or a ``base,quote,rate,date`` CSV.
+
+    Columns for currencies withdrawn from ISO 4217 are skipped and named in ``skipped``."""
+    skipped = [] if skipped is None else skipped
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows:
         raise FxFileInvalid(["the file is empty"])
     header = [cell.strip().lower() for cell in rows[0]]
     if header[:1] == ["date"]:
-        kind, (parsed, problems) = "ecb", _parse_ecb(rows)
+        kind, (parsed, problems) = "ecb", _parse_ecb(rows, skipped)
     elif header == ["base", "quote", "rate", "date"]:
         kind, (parsed, problems) = "csv", _parse_simple(rows)
     else:
@@ -179,7 +189,8 @@ def fx_import(*, path: Path | None = None, text: str | None = None) -> FxImportR
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise FxFileInvalid([f"cannot read {path}: {exc}"]) from exc
-    kind, parsed = fx_parse(text)
+    skipped: list[str] = []
+    kind, parsed = fx_parse(text, skipped)
     with transaction.atomic():
         FxRate.objects.bulk_create(
             [
@@ -199,6 +210,7 @@ def fx_import(*, path: Path | None = None, text: str | None = None) -> FxImportR
         first_date=days[0],
         last_date=days[-1],
         currencies=sorted({r.quote for r in parsed} | {r.base for r in parsed}),
+        skipped_currencies=skipped,
     )
 
 

@@ -63,8 +63,11 @@ def _invalid(field: str, message: str) -> DomainError:
     return DomainError(SellerErrorCode.INVALID_SELLER, message, {"field": field}, status=422)
 
 
-def seller_clean(data: dict[str, Any]) -> dict[str, Any]:
-    """Validate and normalise seller details; raise a 422 naming the first bad field."""
+def seller_clean(data: dict[str, Any], *, current_country: str | None = None) -> dict[str, Any]:
+    """Validate and normalise seller details; raise a 422 naming the first bad field.
+
+    ``current_country`` is the seller's country when updating, so a new region is checked
+    against it."""
     cleaned = dict(data)
     unknown = set(cleaned) - SELLER_FIELDS
     if unknown:
@@ -80,7 +83,7 @@ def seller_clean(data: dict[str, Any]) -> dict[str, Any]:
     if cleaned.get("region"):
         region = str(cleaned["region"]).strip().upper()
         subdivision = pycountry.subdivisions.get(code=region)
-        country = cleaned.get("country")
+        country = cleaned.get("country") or current_country
         if subdivision is None or (country and subdivision.country_code != country):
             raise _invalid("region", f"{cleaned['region']!r} is not a region of {country}")
         cleaned["region"] = region
@@ -105,12 +108,12 @@ def registration_number_clean(*, country: str, number: str) -> str:
         return number
     label, module = validator
     try:
-        module.validate(number)
+        # The compact form, so "04-2103594" and "042103594" are the same registration.
+        return str(module.validate(number))
     except StdnumValidationError as exc:
         raise _invalid(
             "registration_number", f"{number!r} is not a valid {country} {label}: {exc}"
         ) from exc
-    return number
 
 
 def _unique_slug(name: str) -> str:
@@ -163,7 +166,7 @@ def seller_register(*, user: User, slug: str | None = None, **details: Any) -> S
 
 @transaction.atomic
 def seller_update(*, seller: Seller, actor: User | None, **details: Any) -> Seller:
-    cleaned = seller_clean(details)
+    cleaned = seller_clean(details, current_country=seller.country)
     if "registration_number" in cleaned:
         cleaned["registration_number"] = registration_number_clean(
             country=cleaned.get("country", seller.country), number=cleaned["registration_number"]

@@ -49,6 +49,10 @@ class Command(BaseCommand):
             f"from {result.first_date} to {result.last_date} "
             f"({len(result.currencies)} currencies)"
         )
+        if result.skipped_currencies:
+            self.stdout.write(
+                "skipped withdrawn currencies: " + ", ".join(result.skipped_currencies)
+            )
 
     def _convert(self, options: dict[str, Any]) -> None:
         money = Money(options["amount"], normalize_currency(options["source"]))
