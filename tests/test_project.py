@@ -128,3 +128,27 @@ def test_bad_database_url_is_a_readable_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("ehub: configuration error: DATABASE_URL 'mysqlx://nowhere'")
     assert "Traceback" not in result.stderr
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis at 127.0.0.1:6379")
+def test_redis_url_switches_the_cache_to_redis(tmp_path):
+    result = run_ehub(
+        "shell", "-c",
+        "from django.core.cache import caches; import uuid; k = 'ehub-test-' + uuid.uuid4().hex; "
+        "c = caches['default']; c.set(k, 'kept', 30); print(type(c).__name__, c.get(k)); "
+        "c.delete(k)",
+        env={"REDIS_URL": "redis://127.0.0.1:6379/15"},
+        cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.stdout.strip().splitlines()[-1] == "RedisCache kept", result.stderr
