@@ -11,6 +11,7 @@ from typing import Any
 
 from ehub.core import clock
 from ehub.core.errors import CoreErrorCode, DomainError
+from ehub.customs.services import landed_cost_quote
 from ehub.markets.selectors import fx_rate_table_on
 
 
@@ -26,7 +27,5 @@ def landed_cost_for_payload(payload: Any) -> dict[str, Any]:
         raise DomainError(
             CoreErrorCode.INVALID_INPUT, "the request must be a JSON object", status=400
         )
-    from ehub.customs.services import landed_cost_quote  # noqa: PLC0415 - TODO: top level
-
     stored = fx_rate_table_on(_request_date(payload))
     return landed_cost_quote(payload=payload, stored_rates=stored)
