@@ -28,6 +28,13 @@ from ehub.sellers.models import Seller
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_VARIANTS = 100
+MAX_MEDIA = 20
+MAX_MEDIA_URL = 500
+# Sanity bounds, well inside the database's integer columns: a typo must be an error, not a 500.
+MAX_WEIGHT_GRAMS = 1_000_000  # one tonne
+MAX_DIMENSION_MM = 20_000  # twenty metres
+MAX_STOCK = 100_000_000
+MAX_PRICE_UNITS = Decimal(10) ** 12  # a trillion of the currency, in major units
 
 
 class ProductInvalid(DomainError):
@@ -76,7 +83,9 @@ def canonical_language(code: str) -> str:
     return "-".join(parts)
 
 
-def _int_field(value: Any, name: str, *, minimum: int, optional: bool = False) -> int | None:
+def _int_field(
+    value: Any, name: str, *, minimum: int, maximum: int, optional: bool = False
+) -> int | None:
     if value is None or value == "":
         if optional:
             return None
@@ -89,6 +98,14 @@ def _int_field(value: Any, name: str, *, minimum: int, optional: bool = False) -
         raise ProductInvalid(name, f"{name} must be a whole number, not {value!r}") from exc
     if number < minimum:
         raise ProductInvalid(name, f"{name} must be at least {minimum}")
+    if number > maximum:
+        raise ProductInvalid(name, f"{name} must be at most {maximum:,}")
+    return number
+
+
+def _required_int(value: Any, name: str, minimum: int, maximum: int) -> int:
+    number = _int_field(value, name, minimum=minimum, maximum=maximum)
+    assert number is not None  # not optional: _int_field raised if it was missing
     return number
 
 
@@ -149,6 +166,8 @@ def product_input_clean(data: dict[str, Any], *, seller: Seller) -> ProductInput
             raise ProductInvalid(f"{where}.price", str(exc)) from exc
         if price < 0:
             raise ProductInvalid(f"{where}.price", "price must not be negative")
+        if price >= MAX_PRICE_UNITS:
+            raise ProductInvalid(f"{where}.price", "price is too large")
         if -price.as_tuple().exponent > exponent and price != price.quantize(
             Decimal(1).scaleb(-exponent)
         ):
@@ -159,26 +178,35 @@ def product_input_clean(data: dict[str, Any], *, seller: Seller) -> ProductInput
         option = raw.get("option") or {}
         if not isinstance(option, dict):
             raise ProductInvalid(f"{where}.option", "option is a map of language to text")
+        options: dict[str, str] = {}
+        for language, text in option.items():
+            try:
+                code = canonical_language(language)
+            except ValueError as exc:
+                raise ProductInvalid(f"{where}.option.{language}", str(exc)) from exc
+            if str(text).strip():
+                options[code] = str(text).strip()[:200]
         variants.append(
             VariantInput(
                 sku=sku,
                 price=price,
-                weight_grams=_int_field(
-                    raw.get("weight_grams"), f"{where}.weight_grams", minimum=1
-                ),  # type: ignore[arg-type]
-                stock_quantity=_int_field(
-                    raw.get("stock_quantity", 0), f"{where}.stock_quantity", minimum=0
-                ),  # type: ignore[arg-type]
-                option={canonical_language(k): str(v) for k, v in option.items() if str(v).strip()},
-                length_mm=_int_field(
-                    raw.get("length_mm"), f"{where}.length_mm", minimum=1, optional=True
+                weight_grams=_required_int(
+                    raw.get("weight_grams"), f"{where}.weight_grams", 1, MAX_WEIGHT_GRAMS
                 ),
-                width_mm=_int_field(
-                    raw.get("width_mm"), f"{where}.width_mm", minimum=1, optional=True
+                stock_quantity=_required_int(
+                    raw.get("stock_quantity", 0), f"{where}.stock_quantity", 0, MAX_STOCK
                 ),
-                height_mm=_int_field(
-                    raw.get("height_mm"), f"{where}.height_mm", minimum=1, optional=True
-                ),
+                option=options,
+                **{
+                    dimension: _int_field(
+                        raw.get(dimension),
+                        f"{where}.{dimension}",
+                        minimum=1,
+                        maximum=MAX_DIMENSION_MM,
+                        optional=True,
+                    )
+                    for dimension in ("length_mm", "width_mm", "height_mm")
+                },
             )
         )
 
@@ -196,6 +224,11 @@ def product_input_clean(data: dict[str, Any], *, seller: Seller) -> ProductInput
         for u in media
     ):
         raise ProductInvalid("media", "media are http(s) URLs or /static/ paths")
+    if len(media) > MAX_MEDIA:
+        raise ProductInvalid("media", f"at most {MAX_MEDIA} pictures per product")
+    for index, url in enumerate(media):
+        if len(url) > MAX_MEDIA_URL:
+            raise ProductInvalid(f"media[{index}]", f"URL longer than {MAX_MEDIA_URL} characters")
     status = data.get("status") or ProductStatus.ACTIVE
     if status not in ProductStatus.values:
         raise ProductInvalid("status", f"status is one of {', '.join(ProductStatus.values)}")
@@ -206,7 +239,7 @@ def product_input_clean(data: dict[str, Any], *, seller: Seller) -> ProductInput
         translations=translations,
         variants=variants,
         category=category,
-        media=[u[:500] for u in media],
+        media=list(media),
         status=status,
         vendor=str(data.get("vendor") or "")[:200],
     )

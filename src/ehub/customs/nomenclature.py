@@ -52,6 +52,13 @@ def hs_import(*, path: Path, progress: Callable[[int], None] | None = None) -> H
     All rows are checked before anything is written; the import is one transaction and
     re-importing updates descriptions in place.
     """
+    try:
+        return _hs_import(path=path, progress=progress)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise HsFileInvalid([f"not a UTF-8 CSV file ({exc})"]) from exc
+
+
+def _hs_import(*, path: Path, progress: Callable[[int], None] | None) -> HsImportResult:
     codes_file, sections_file = _resolve_files(Path(path))
     problems: list[str] = []
     sections: list[tuple[str, str]] = []
