@@ -3,6 +3,7 @@ demo account signs in."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -13,8 +14,9 @@ from django.core.management import call_command
 from ehub.accounts.models import Role, User
 from ehub.catalog.models import Product, ProductTranslation
 from ehub.customs.models import HsCode
-from ehub.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD
-from ehub.markets.models import Market
+from ehub.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, fx_carry_forward
+from ehub.markets.models import FxRate, Market
+from ehub.markets.services import fx_import
 from ehub.sellers.models import Seller, VerificationStatus
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -93,3 +95,17 @@ def test_loading_twice_changes_nothing(loaded):
 
     assert table_counts() == before
     assert "0 created, 0 updated" in output.getvalue()
+
+
+def test_demo_rates_are_carried_forward_to_today(db):
+    fx_import(text="base,quote,rate,date\nEUR,USD,1.16,2026-11-20\nEUR,MYR,4.85,2026-11-20\n")
+    monday_a_week_later = dt.date(2026, 11, 30)
+
+    added = fx_carry_forward(until=monday_a_week_later)
+    again = fx_carry_forward(until=monday_a_week_later)
+
+    carried = FxRate.objects.filter(source="demo-carried")
+    assert added == 2 * 6  # Mon 23 .. Fri 27 and Mon 30, two pairs each
+    assert again == 0
+    assert sorted({r.as_of.day for r in carried}) == [23, 24, 25, 26, 27, 30]
+    assert {str(r.rate) for r in carried.filter(quote="MYR")} == {"4.85"}

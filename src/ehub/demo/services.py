@@ -6,6 +6,7 @@ handle, variant SKU, user email), so loading twice leaves the same data as loadi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from ehub.catalog.services import (
     product_is_unchanged,
     product_replace,
 )
+from ehub.core import clock
 from ehub.customs.nomenclature import hs_import, hs_nomenclature_loaded
+from ehub.markets.models import FxRate
 from ehub.markets.services import fx_import, market_upsert
 from ehub.sellers.models import Seller, SellerMembership, VerificationStatus
 from ehub.sellers.services import seller_register, seller_set_verification, seller_update
@@ -155,6 +158,30 @@ def _product_payload(product: dict[str, Any], seller: Seller) -> dict[str, Any]:
     }
 
 
+def fx_carry_forward(*, until: dt.date) -> int:
+    """Repeat the newest day's rates on every weekday after it up to ``until``.
+
+    The bundled demo rates end on the day they were made; without this a demo started weeks
+    later would find every rate too old (``EHUB_FX_MAX_AGE_DAYS``) and show no prices. The
+    copies are marked ``source="demo-carried"`` so nobody mistakes them for published rates.
+    """
+    newest = FxRate.objects.order_by("-as_of").values_list("as_of", flat=True).first()
+    if newest is None or newest >= until:
+        return 0
+    latest = list(FxRate.objects.filter(as_of=newest).values_list("base", "quote", "rate"))
+    copies = []
+    day = newest + dt.timedelta(days=1)
+    while day <= until:
+        if day.weekday() < 5:
+            copies += [
+                FxRate(base=b, quote=q, rate=r, as_of=day, source="demo-carried")
+                for b, q, r in latest
+            ]
+        day += dt.timedelta(days=1)
+    FxRate.objects.bulk_create(copies, batch_size=500, ignore_conflicts=True)
+    return len(copies)
+
+
 def demo_load(
     *,
     data_dir: Path = DATA_DIR,
@@ -172,6 +199,7 @@ def demo_load(
         path = data_dir / rate_file
         if path.exists():
             result.fx_rates += fx_import(path=path).rates
+    result.fx_rates += fx_carry_forward(until=clock.today())
     say(f"FX rates: {result.fx_rates}")
 
     hs_source = hs_dir or Path(settings.EHUB_HS_DATA_DIR)
