@@ -17,9 +17,7 @@ from ehub.markets.services import fx_quote_lock
 from ehub.markets.tests.factories import FxRateFactory, MarketFactory
 from ehub.sellers.services import seller_api_key_create
 
-EHUB_MODELS = [
-    model for model in apps.get_models() if model.__module__.startswith("ehub.")
-]
+EHUB_MODELS = [model for model in apps.get_models() if model.__module__.startswith("ehub.")]
 
 
 @pytest.fixture

@@ -33,11 +33,18 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def _field_path(location: list[object] | tuple[object, ...]) -> str | None:
-    """``("body", "body", "variants", 0, "sku")`` → ``variants.0.sku``."""
+    """``("body", "body", "variants", 0, "sku")`` → ``variants[0].sku``, the notation the domain
+    errors use too."""
     parts = list(location)
     while parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
         parts.pop(0)
-    return ".".join(str(part) for part in parts) or None
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or None
 
 
 @api.exception_handler(ValidationError)

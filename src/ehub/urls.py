@@ -10,6 +10,8 @@ admin.site.index_title = "Cross-border commerce hub"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The API root: ninja's own answers an HTML 404 unless DEBUG; send people to the docs.
+    path("api/v1/", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_path_not_found),
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

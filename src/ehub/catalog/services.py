@@ -264,9 +264,10 @@ def _write_children(product: Product, data: ProductInput, *, replace_variants: b
     )
     clash = taken.values_list("sku", flat=True).first()
     if clash:
+        index = [v.sku for v in data.variants].index(clash)
         raise Conflict(
             f"SKU {clash} already belongs to another of your products",
-            {"field": "variants.sku", "sku": clash},
+            {"field": f"variants[{index}].sku", "sku": clash},
             code=CatalogErrorCode.DUPLICATE_SKU,
         )
     for position, variant in enumerate(data.variants):

@@ -52,7 +52,10 @@ class RateTable:
             rate = to_decimal(value, what=f"rate for {pair}")
             if rate <= 0:
                 raise MoneyError(f"rate for {pair} must be positive")
-            rates[(normalize_currency(base), normalize_currency(quote))] = rate
+            base, quote = normalize_currency(base), normalize_currency(quote)
+            if base == quote:
+                raise MoneyError(f"FX pair {pair!r} converts a currency to itself")
+            rates[(base, quote)] = rate
         return cls(rates, description)
 
     def rate(self, base: str, quote: str) -> Decimal:

@@ -258,5 +258,7 @@ def fx_quote_convert(*, fx_quote: FxQuote, money: Money, at: dt.datetime | None 
         raise DomainError(
             MarketsErrorCode.FX_QUOTE_MISMATCH,
             f"this quote converts {fx_quote.base}, not {money.currency}",
+            {"quote_id": str(fx_quote.public_id)},
+            status=422,
         )
     return Money(money.amount * fx_quote.rate, fx_quote.quote).quantize()

@@ -193,10 +193,15 @@ def seller_set_verification(
     *, seller: Seller, actor: User | None, status: str, reason: str = ""
 ) -> Seller:
     """Move a seller through pending → verified / rejected (with a reason), with an audit event."""
+    if status not in VerificationStatus.values:
+        raise DomainError(
+            SellerErrorCode.INVALID_SELLER,
+            f"status must be one of {', '.join(VerificationStatus.values)}, not {status!r}",
+            {"field": "status"},
+            status=422,
+        )
     seller = Seller.objects.select_for_update().get(pk=seller.pk)
-    if status not in VerificationStatus.values or not can_transition(
-        seller.verification_status, status
-    ):
+    if not can_transition(seller.verification_status, status):
         raise DomainError(
             SellerErrorCode.ILLEGAL_VERIFICATION_TRANSITION,
             f"a {seller.verification_status} seller cannot become {status}",

@@ -10,6 +10,7 @@ from django.test import Client
 
 from ehub.catalog.models import Product, ProductMedia, ProductTranslation, Variant
 from ehub.catalog.tests.factories import CategoryFactory, ProductFactory, VariantFactory
+from ehub.core import clock
 from ehub.core.models import AuditEvent
 from ehub.customs.models import HsCode
 from ehub.markets.tests.factories import FxRateFactory, MarketFactory
@@ -297,7 +298,7 @@ def test_a_sku_used_by_another_of_the_sellers_products_is_409(seller_client):
     assert response.json() == {
         "code": "duplicate_sku",
         "message": "SKU WC-15 already belongs to another of your products",
-        "detail": {"field": "variants.sku", "sku": "WC-15"},
+        "detail": {"field": "variants[0].sku", "sku": "WC-15"},
     }
     assert list(Product.objects.values_list("handle", flat=True)) == ["white-coffee-3in1"]
     assert product_state(original.pk) == before
@@ -519,7 +520,7 @@ def markets():
 
 @pytest.fixture
 def todays_rates():
-    today = dt.date.today()
+    today = clock.today()
     FxRateFactory(base="EUR", quote="MYR", rate=Decimal("4.8"), as_of=today)
     FxRateFactory(base="EUR", quote="USD", rate=Decimal("1.16"), as_of=today)
     # An older, different rate must not be used.
