@@ -152,3 +152,21 @@ def test_redis_url_switches_the_cache_to_redis(tmp_path):
     )  # fmt: skip
 
     assert result.stdout.strip().splitlines()[-1] == "RedisCache kept", result.stderr
+
+
+def test_a_malformed_rule_file_stops_start_up_naming_file_key_and_reason(tmp_path):
+    import shutil
+
+    import ehub.customs
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(ehub.customs.__file__).parent / "rules", rules)
+    finland = rules / "FI.toml"
+    finland.write_text(finland.read_text(encoding="utf-8").replace("0.255", "25.5"), "utf-8")
+
+    result = run_ehub("check", env={"EHUB_CUSTOMS_RULES_DIR": str(rules)}, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("ehub: configuration error: trade rule file FI.toml: params.")
+    assert "looks like a percentage" in result.stderr
+    assert "Traceback" not in result.stderr

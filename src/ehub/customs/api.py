@@ -43,7 +43,7 @@ def hs_detail(request: HttpRequest, code: str) -> HsCodeOut:
     return hs_out(found)
 
 
-LANDED_COST_EXAMPLE = {
+LANDED_COST_EXAMPLE: dict[str, Any] = {
     "date": "2026-03-01",
     "destination": "FI",
     "destination_region": None,

@@ -1,0 +1,98 @@
+"""Landed-cost quotes per second for a 3-line parcel, in process (goal: >= 10,000 per core).
+
+Measures the pure engine (``landed_cost``) on an already-parsed request, the full JSON path
+(``landed_cost_quote``: parse + engine + serialise), and a no-op baseline loop of the same shape.
+Prints medians over several rounds and the ratio to the baseline. Machines are shared and noisy:
+read the medians and ratios, not a single figure.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from ehub.core.fx import RateTable
+from ehub.customs.contract import parse_request
+from ehub.customs.domain import landed_cost
+from ehub.customs.rulebook import get_rulebook
+from ehub.customs.services import landed_cost_quote
+
+ROUNDS = 7
+SECONDS_PER_ROUND = 0.5
+
+PAYLOAD = {
+    "date": "2026-03-01",
+    "destination": "FI",
+    "destination_region": None,
+    "ship_from": "CN",
+    "currency": "EUR",
+    "fx": {},
+    "buyer_type": "consumer",
+    "channel": None,
+    "lines": [
+        {"hs_code": "620610", "description": "silk blouse", "origin": "CN", "quantity": 1,
+         "unit_price": "120.00"},
+        {"hs_code": "621410", "description": "silk scarf", "origin": "CN", "quantity": 2,
+         "unit_price": "35.00"},
+        {"hs_code": "090210", "description": "green tea", "origin": "CN", "quantity": 3,
+         "unit_price": "12.50", "duty_rate": "0.032"},
+    ],
+    "shipping": "18.00",
+    "insurance": "2.00",
+    "carrier_fees": [{"name": "handling", "amount": "2.90", "in_tax_base": True}],
+}  # fmt: skip
+
+
+def per_second(function: Callable[[], object]) -> float:
+    count = 0
+    start = time.process_time()
+    deadline = start + SECONDS_PER_ROUND
+    while True:
+        for _ in range(100):
+            function()
+        count += 100
+        now = time.process_time()
+        if now >= deadline:
+            return count / (now - start)
+
+
+def median_rate(function: Callable[[], object]) -> float:
+    function()  # warm caches (rules resolved for the date)
+    return statistics.median(per_second(function) for _ in range(ROUNDS))
+
+
+def main() -> int:
+    book = get_rulebook()
+    stored = RateTable()
+    request = parse_request(PAYLOAD)
+
+    def baseline() -> object:
+        return None
+
+    def engine() -> object:
+        return landed_cost(request, rulebook=book, fx=stored)
+
+    def full_json() -> object:
+        return landed_cost_quote(payload=PAYLOAD, stored_rates=stored)
+
+    base = median_rate(baseline)
+    results = {
+        "engine (parsed request)": median_rate(engine),
+        "JSON in/out": median_rate(full_json),
+    }
+    print(f"no-op baseline            {base:14,.0f} calls/s")
+    for name, rate in results.items():
+        print(f"{name:<25} {rate:14,.0f} quotes/s   baseline/quote ratio {base / rate:,.0f}x")
+    goal = 10_000
+    engine_rate = results["engine (parsed request)"]
+    print(f"goal {goal:,} quotes/s per core: {'met' if engine_rate >= goal else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

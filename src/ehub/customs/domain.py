@@ -1,0 +1,1162 @@
+"""The landed-cost engine: a pure function of (rules in force on a date, a parcel).
+
+No Django, no ORM, no I/O. ``rulebook.py`` turns the TOML rule files into the frozen values defined
+here; ``contract.py`` turns the JSON request into a ``LandedCostRequest`` and the
+``LandedCostResult`` back into JSON. See ``docs/landed-cost.md``.
+
+How a quote is computed (each step is driven by data, not by country branches):
+
+1. Convert every request amount into the destination's currency (request ``fx`` first, stored rates
+   as fallback) and quantize it to the minor unit.
+2. Pick the destination's rules in force on the date, then the first *regime* (in file order) whose
+   channel, dates and conditions match (value thresholds on goods / consignment / per item /
+   customs value / annual total, ship-from, origin and HS conditions, buyer type).
+3. Refuse restricted lines; a regime can also refuse the whole consignment.
+4. Customs value per line (CIF or FOB, optional personal-use factor), duty per line (MFN by HS
+   6/4/2-digit prefix, preferential rate by origin, flat rate, per-subheading amount, consignment
+   formula), surcharges, then taxes by rate group on the bases the regime names, then fees.
+5. Round each duty, tax and fee line once, to the currency's minor unit, in the destination's
+   rounding mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Any
+
+from ehub.core.errors import DomainError
+from ehub.core.fx import FxRates, MissingRate
+from ehub.core.money import quantum
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+
+
+class LandedCostInputError(DomainError):
+    """Bad input for a quote: the API answers 400, the CLI exits 2. ``detail`` names the field."""
+
+    status = 400
+
+
+# ------------------------------------------------------------------------------------------------
+# Request
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequestLine:
+    hs_code: str
+    description: str
+    origin: str
+    quantity: int
+    unit_price: Decimal
+    duty_rate: Decimal | None = None
+    tax_rate: Decimal | None = None
+    consumption_tax_rate: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierFee:
+    name: str
+    amount: Decimal
+    in_tax_base: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LandedCostRequest:
+    date: dt.date
+    destination: str
+    currency: str
+    lines: tuple[RequestLine, ...]
+    destination_region: str | None = None
+    ship_from: str | None = None
+    fx: Mapping[str, Decimal] = field(default_factory=dict)
+    buyer_type: str = "consumer"
+    channel: str | None = None
+    shipping: Decimal = ZERO
+    insurance: Decimal = ZERO
+    carrier_fees: tuple[CarrierFee, ...] = ()
+    buyer_year_to_date: Decimal = ZERO  # destination currency; CN's annual per-person limit
+
+    @property
+    def effective_ship_from(self) -> str:
+        return self.ship_from or self.lines[0].origin
+
+
+# ------------------------------------------------------------------------------------------------
+# Rules (built by rulebook.py)
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRef:
+    id: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Validity:
+    effective_from: dt.date
+    effective_to: dt.date | None  # inclusive last day
+
+    def covers(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParamVersion:
+    validity: Validity
+    value: Decimal
+    currency: str | None  # None: a rate; else an amount in that currency
+    rule: RuleRef
+    kind: str | None = None  # tax kind shown in the output ("vat", "gst", "hst", ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    versions: tuple[ParamVersion, ...]
+
+    def on(self, day: dt.date) -> ParamVersion | None:
+        for version in self.versions:
+            if version.validity.covers(day):
+                return version
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RateTableVersion:
+    validity: Validity
+    rule_id: str
+    rates: Mapping[str, Decimal | None]  # HS prefix (2/4/6 digits) -> rate (None: known unknown)
+    sources: Mapping[str, str]  # HS prefix -> source URL
+
+
+@dataclass(frozen=True, slots=True)
+class HsRateTable:
+    name: str
+    versions: tuple[RateTableVersion, ...]
+
+    def on(self, day: dt.date) -> RateTableVersion | None:
+        for version in self.versions:
+            if version.validity.covers(day):
+                return version
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One test a regime needs. Value tests compare a basis with a threshold parameter."""
+
+    kind: str  # "value" | "ship_from_in" | "ship_from_not_in" | "origin_any_in" | ...
+    basis: str = ""  # for "value": goods | consignment | max_item | customs_value | annual
+    op: str = ""  # at_most | below | above | at_least
+    param: str = ""
+    codes: frozenset[str] = frozenset()
+    flag: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DutySpec:
+    kind: str = "none"  # none | mfn | flat | per_subheading | flat_minus
+    param: str = ""  # rate param (flat, flat_minus) or amount param (per_subheading)
+    deduction: str = ""  # amount param (flat_minus)
+    table: str = "mfn"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraDutySpec:
+    param: str
+    label: str
+    origin_in: frozenset[str] = frozenset()
+    origin_not_in: frozenset[str] = frozenset()
+    base: str = "customs_value"  # or "duty": a surcharge on the duty (India's SWS)
+
+
+@dataclass(frozen=True, slots=True)
+class TaxSpec:
+    kind: str
+    rate: str = ""  # param name
+    table: str = ""  # HS rate table that overrides ``rate`` for the codes it lists
+    by_region: Mapping[str, str] = field(default_factory=dict)  # "CA-ON" -> param name
+    base: tuple[str, ...] = ("customs_value", "duty")
+    factor: str = ""  # param: share of the statutory tax levied (CN CBEC 70%)
+    base_factor: Decimal = ONE  # fraction of the base taxed (ID 11/12)
+    por_dentro: bool = False  # base grossed up by the tax's own rate (BR ICMS)
+    gross_up_consumption_tax: bool = False  # base / (1 - consumption tax rate) (CN)
+    override: str = "tax_rate"  # which line override replaces the rate
+    waive_at_most: str = ""  # amount param: tax not levied if the total is at most this (CH)
+    omit_if_zero: bool = False  # leave out groups whose rate is 0 (CN consumption tax)
+
+
+@dataclass(frozen=True, slots=True)
+class FeeSpec:
+    name: str
+    amount: str = ""  # amount param
+    rate: str = ""  # rate param on the customs value
+    minimum: str = ""
+    maximum: str = ""
+    only_if_charges: bool = False  # only when duty or tax is collected (Canada Post)
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    id: str
+    name: str
+    source: str
+    validity: Validity
+    channels: frozenset[str]
+    conditions: tuple[Condition, ...]
+    collected: str
+    valuation: str  # cif | fob
+    personal_use_factor: str = ""  # param applied to the goods value for consumers (JP 60%)
+    duty: DutySpec = DutySpec()
+    extra_duties: tuple[ExtraDutySpec, ...] = ()
+    taxes: tuple[TaxSpec, ...] = ()
+    fees: tuple[FeeSpec, ...] = ()
+    waive_charges_at_most: str = ""
+    refuse: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    hs_prefix: str
+    reason: str
+    rule: RuleRef
+    validity: Validity
+    channels: frozenset[str] = frozenset()  # empty: every channel
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    country: str
+    name: str
+    currency: str
+    rounding: str
+    rounding_source: str
+    carrier_fees_in_tax_base: bool
+    default_channel: str
+    regimes: tuple[Regime, ...]
+    params: Mapping[str, Param]
+    tables: Mapping[str, HsRateTable]
+    preferences: tuple[Preference, ...]
+    restrictions: tuple[Restriction, ...]
+    notes: tuple[str, ...]
+    first_date: dt.date
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    id: str
+    table: str
+    origin_in: frozenset[str]
+    ship_from_in: frozenset[str]
+    validity: Validity
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationRules:
+    """A destination's rules resolved for one date: what the engine reads per quote."""
+
+    destination: Destination
+    date: dt.date
+    regimes: tuple[Regime, ...]
+    params: Mapping[str, ParamVersion]
+    tables: Mapping[str, RateTableVersion]
+    preferences: tuple[Preference, ...]
+    restrictions: tuple[Restriction, ...]
+    channels: frozenset[str] = frozenset()
+
+
+class RuleBook:
+    """All destinations; ``for_destination`` answers the rules in force on a date (cached)."""
+
+    def __init__(self, destinations: Mapping[str, Destination]) -> None:
+        self.destinations = dict(destinations)
+        self._cache: dict[tuple[str, dt.date], DestinationRules] = {}
+
+    def countries(self) -> list[str]:
+        return sorted(self.destinations)
+
+    def for_destination(self, country: str, on_date: dt.date) -> DestinationRules:
+        key = (country, on_date)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        destination = self.destinations.get(country)
+        if destination is None:
+            raise LandedCostInputError(
+                "unsupported_destination",
+                f"ehub has no trade rules for {country}",
+                {"field": "destination", "supported": self.countries()},
+            )
+        if on_date < destination.first_date:
+            raise LandedCostInputError(
+                "no_rules_for_date",
+                f"the rules for {country} start on {destination.first_date.isoformat()}; "
+                f"none cover {on_date.isoformat()}",
+                {"field": "date", "first_date": destination.first_date.isoformat()},
+            )
+        params = {}
+        for name, param in destination.params.items():
+            version = param.on(on_date)
+            if version is not None:
+                params[name] = version
+        tables = {}
+        for name, table in destination.tables.items():
+            table_version = table.on(on_date)
+            if table_version is not None:
+                tables[name] = table_version
+        regimes = tuple(r for r in destination.regimes if r.validity.covers(on_date))
+        resolved = DestinationRules(
+            destination=destination,
+            date=on_date,
+            regimes=regimes,
+            channels=frozenset(c for r in regimes for c in r.channels),
+            params=params,
+            tables=tables,
+            preferences=tuple(p for p in destination.preferences if p.validity.covers(on_date)),
+            restrictions=tuple(r for r in destination.restrictions if r.validity.covers(on_date)),
+        )
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        self._cache[key] = resolved
+        return resolved
+
+
+# ------------------------------------------------------------------------------------------------
+# Result
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    line: int | None
+    hs_code: str | None
+    reason: str
+    rule: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DutyLine:
+    line: int | None
+    hs_code: str | None
+    rate: Decimal | None  # None: no known rate
+    base: Decimal
+    amount: Decimal | None  # None: not computable (unknown rate)
+    rule: str | None
+    kind: str = "duty"
+
+
+@dataclass(frozen=True, slots=True)
+class TaxLine:
+    kind: str
+    rate: Decimal | None
+    base: Decimal
+    amount: Decimal | None
+    rule: str | None
+    lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeeLine:
+    name: str
+    amount: Decimal
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownRate:
+    line: int
+    hs_code: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LandedCostResult:
+    destination: str
+    currency: str
+    date: dt.date
+    regime: str
+    regime_id: str
+    channel: str
+    allowed: bool
+    refusals: tuple[Refusal, ...]
+    collected: str
+    goods_value: Decimal
+    shipping: Decimal
+    insurance: Decimal
+    customs_value: Decimal
+    duties: tuple[DutyLine, ...]
+    taxes: tuple[TaxLine, ...]
+    fees: tuple[FeeLine, ...]
+    duty_total: Decimal
+    tax_total: Decimal
+    fee_total: Decimal
+    import_charges_total: Decimal
+    landed_total: Decimal
+    rules: tuple[RuleRef, ...]
+    explanation: tuple[str, ...]
+    unknown_rates: tuple[UnknownRate, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unknown_rates
+
+
+# ------------------------------------------------------------------------------------------------
+# The engine
+# ------------------------------------------------------------------------------------------------
+
+
+@cache
+def _minor_unit(currency: str) -> Decimal:
+    return quantum(currency)
+
+
+class _Quote:
+    """Mutable working state of one quote; never leaves this module."""
+
+    __slots__ = (
+        "_rates",
+        "currency",
+        "destination",
+        "explanation",
+        "fx",
+        "q",
+        "request",
+        "rounding",
+        "rules",
+        "rules_used",
+        "unknown",
+    )  # fmt: skip
+
+    def __init__(self, request: LandedCostRequest, rules: DestinationRules, fx: FxRates):
+        self.request = request
+        self.rules = rules
+        self.fx = fx
+        self.destination = rules.destination
+        self.currency = rules.destination.currency
+        self.q = _minor_unit(self.currency)
+        self.rounding = ROUNDING_MODES[rules.destination.rounding]
+        self.rules_used: dict[str, str] = {}
+        self.explanation: list[str] = []
+        self.unknown: list[UnknownRate] = []
+        self._rates: dict[str, Decimal] = {}
+
+    # -- helpers -----------------------------------------------------------------------------
+    def use(self, rule: RuleRef) -> str:
+        self.rules_used.setdefault(rule.id, rule.source)
+        return rule.id
+
+    def round(self, value: Decimal) -> Decimal:
+        return value.quantize(self.q, rounding=self.rounding)
+
+    def to_local(self, amount: Decimal, currency: str, field_name: str) -> Decimal:
+        if currency == self.currency:
+            return amount
+        rate = self._rates.get(currency)
+        if rate is not None:
+            return amount * rate
+        try:
+            rate = self._rates[currency] = self.fx.rate(currency, self.currency)
+        except MissingRate as exc:
+            raise LandedCostInputError(
+                "fx_rate_missing",
+                f"no exchange rate from {currency} to {self.currency}: add "
+                f'"{currency}/{self.currency}" to the request\'s fx',
+                {"field": field_name, "pair": f"{currency}/{self.currency}"},
+            ) from exc
+        return amount * rate
+
+    def param(self, name: str) -> ParamVersion:
+        version = self.rules.params.get(name)
+        if version is None:
+            raise LandedCostInputError(
+                "no_rules_for_date",
+                f"{self.destination.country}: parameter {name!r} has no value on "
+                f"{self.rules.date.isoformat()}",
+                {"field": "date", "parameter": name},
+            )
+        return version
+
+    def amount_param(self, name: str) -> tuple[Decimal, ParamVersion]:
+        version = self.param(name)
+        currency = version.currency or self.currency
+        return self.to_local(version.value, currency, "fx"), version
+
+    def fmt(self, value: Decimal) -> str:
+        return f"{self.currency} {self.round(value)}"
+
+    def shown(self, value: Decimal) -> str:
+        """An amount already on the minor unit."""
+        return f"{self.currency} {value}"
+
+
+TAX_LABELS = {"vat": "VAT", "gst": "GST", "hst": "HST", "igst": "IGST", "icms": "ICMS"}
+
+
+def _tax_label(kind: str) -> str:
+    return TAX_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+@cache
+def _pct(rate: Decimal) -> str:
+    text = format((rate * 100).normalize(), "f")
+    return f"{text}%"
+
+
+def _hs_lookup(table: RateTableVersion | None, hs_code: str) -> tuple[str, Decimal | None] | None:
+    if table is None:
+        return None
+    for length in (6, 4, 2):
+        prefix = hs_code[:length]
+        if prefix in table.rates:
+            return prefix, table.rates[prefix]
+    return None
+
+
+def _table_rule(table: RateTableVersion, prefix: str) -> RuleRef:
+    return RuleRef(table.rule_id, table.sources[prefix])
+
+
+def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) -> LandedCostResult:
+    """Duties, import taxes and fees for ``request`` under the rules in force on its date."""
+    rules = rulebook.for_destination(request.destination, request.date)
+    quote = _Quote(request, rules, fx)
+    destination = rules.destination
+    currency = quote.currency
+    channel = request.channel or destination.default_channel
+    explanation = quote.explanation
+
+    # 1. amounts in the destination currency, quantized once
+    line_goods: list[Decimal] = []
+    max_item = ZERO
+    for index, line in enumerate(request.lines):
+        field_name = f"lines[{index}].unit_price"
+        unit = quote.round(quote.to_local(line.unit_price, request.currency, field_name))
+        max_item = max(max_item, unit)
+        value = quote.to_local(line.unit_price * line.quantity, request.currency, field_name)
+        line_goods.append(quote.round(value))
+    shipping = quote.round(quote.to_local(request.shipping, request.currency, "shipping"))
+    insurance = quote.round(quote.to_local(request.insurance, request.currency, "insurance"))
+    fees_in_base = [
+        quote.round(quote.to_local(fee.amount, request.currency, f"carrier_fees[{i}].amount"))
+        for i, fee in enumerate(request.carrier_fees)
+        if fee.in_tax_base
+    ]
+    carrier_fees_in_base = sum(fees_in_base, ZERO) if destination.carrier_fees_in_tax_base else ZERO
+    goods = sum(line_goods, ZERO)
+    if request.currency != currency:
+        explanation.append(
+            f"Amounts converted from {request.currency} to {currency} at "
+            f"{quote.fx.rate(request.currency, currency).normalize()} {currency} per "
+            f"{request.currency}."
+        )
+
+    # 2. the regime
+    regime, threshold_texts = _select_regime(
+        quote, channel, line_goods, goods, shipping, insurance, max_item
+    )
+    quote.use(RuleRef(regime.id, regime.source))
+    if regime.name.startswith(destination.name):
+        explanation.append(f"{regime.name}.")
+    else:
+        explanation.append(f"{destination.name}: {regime.name}.")
+    explanation.extend(threshold_texts)
+    for note in destination.notes:
+        explanation.append(note)
+    for note in regime.notes:
+        explanation.append(note)
+
+    # 3. refusals
+    refusals: list[Refusal] = []
+    for index, line in enumerate(request.lines):
+        for restriction in rules.restrictions:
+            if restriction.channels and channel not in restriction.channels:
+                continue
+            if line.hs_code.startswith(restriction.hs_prefix):
+                quote.use(restriction.rule)
+                refusals.append(
+                    Refusal(
+                        index,
+                        line.hs_code,
+                        restriction.reason,
+                        restriction.rule.id,
+                        restriction.rule.source,
+                    )
+                )
+                explanation.append(f"Line {index} ({line.hs_code}) refused: {restriction.reason}")
+                break
+    if regime.refuse:
+        refusals.append(Refusal(None, None, regime.refuse, regime.id, regime.source))
+        explanation.append(f"Refused: {regime.refuse}")
+
+    # 4. customs value per line
+    weights = line_goods if goods > 0 else [Decimal(1)] * len(line_goods)
+    ship_shares = _allocate(shipping, weights, quote.q)
+    ins_shares = _allocate(insurance, weights, quote.q)
+    fee_shares = _allocate(carrier_fees_in_base, weights, quote.q)
+    factor = ONE
+    if regime.personal_use_factor and request.buyer_type == "consumer":
+        factor_version = quote.param(regime.personal_use_factor)
+        factor = factor_version.value
+        quote.use(factor_version.rule)
+        explanation.append(
+            f"Goods for personal use are valued at {_pct(factor)} of their retail price."
+        )
+    line_cv: list[Decimal] = []
+    for index in range(len(request.lines)):
+        value = quote.round(line_goods[index] * factor)
+        if regime.valuation == "cif":
+            value += ship_shares[index] + ins_shares[index]
+        line_cv.append(value)
+    customs_value = sum(line_cv, ZERO)
+    basis = "goods, shipping and insurance (CIF)" if regime.valuation == "cif" else "goods (FOB)"
+    explanation.append(f"Customs value {quote.shown(customs_value)} on {basis}.")
+
+    # 5. duties
+    duties, line_duty = _duties(quote, regime, line_cv, customs_value, channel)
+
+    # 6. taxes
+    line_parts = {
+        "goods": line_goods,
+        "shipping": ship_shares,
+        "insurance": ins_shares,
+        "carrier_fees": fee_shares,
+        "customs_value": line_cv,
+        "duty": line_duty,
+    }
+    taxes = _taxes(quote, regime, line_parts)
+
+    # 7. fees
+    duty_known = sum((d.amount for d in duties if d.amount is not None), ZERO)
+    tax_known = sum((t.amount for t in taxes if t.amount is not None), ZERO)
+    fees = _fees(quote, regime, customs_value, duty_known + tax_known)
+
+    # 8. waivers
+    if regime.waive_charges_at_most:
+        limit, version = quote.amount_param(regime.waive_charges_at_most)
+        charges = duty_known + tax_known + sum((f.amount for f in fees), ZERO)
+        if charges <= limit and not quote.unknown:
+            quote.use(version.rule)
+            explanation.append(
+                f"Charges of {quote.fmt(charges)} are at most {quote.fmt(limit)}, so they are "
+                "not collected."
+            )
+            duties = [_zero_duty(d) for d in duties]
+            taxes = [_zero_tax(t) for t in taxes]
+            fees = [FeeLine(f.name, ZERO, f.rule) for f in fees]
+
+    duty_total = quote.round(sum((d.amount for d in duties if d.amount is not None), ZERO))
+    tax_total = quote.round(sum((t.amount for t in taxes if t.amount is not None), ZERO))
+    fee_total = quote.round(sum((f.amount for f in fees), ZERO))
+    charges_total = duty_total + tax_total + fee_total
+    goods = quote.round(goods)
+    landed_total = goods + shipping + insurance + charges_total
+    if quote.unknown:
+        explanation.append(
+            "Some rates are not known to ehub (see unknown_rates): the totals leave them out and "
+            "are therefore incomplete."
+        )
+    collected = regime.collected
+    if collected == "at_checkout":
+        explanation.append(
+            f"Import charges of {quote.shown(charges_total)} are collected at checkout."
+        )
+    else:
+        explanation.append(
+            f"Import charges of {quote.shown(charges_total)} are collected at the border, usually "
+            "by the carrier on delivery."
+        )
+    return LandedCostResult(
+        destination=destination.country,
+        currency=currency,
+        date=request.date,
+        regime=regime.name,
+        regime_id=regime.id,
+        channel=channel,
+        allowed=not refusals,
+        refusals=tuple(refusals),
+        collected=collected,
+        goods_value=goods,
+        shipping=shipping,
+        insurance=insurance,
+        customs_value=quote.round(customs_value),
+        duties=tuple(duties),
+        taxes=tuple(taxes),
+        fees=tuple(fees),
+        duty_total=duty_total,
+        tax_total=tax_total,
+        fee_total=fee_total,
+        import_charges_total=charges_total,
+        landed_total=landed_total,
+        rules=tuple(RuleRef(k, v) for k, v in quote.rules_used.items()),
+        explanation=tuple(explanation),
+        unknown_rates=tuple(quote.unknown),
+    )
+
+
+def _zero_duty(duty: DutyLine) -> DutyLine:
+    return DutyLine(duty.line, duty.hs_code, duty.rate, duty.base, ZERO, duty.rule, duty.kind)
+
+
+def _zero_tax(tax: TaxLine) -> TaxLine:
+    return TaxLine(tax.kind, tax.rate, tax.base, ZERO, tax.rule, tax.lines)
+
+
+def _allocate(amount: Decimal, weights: list[Decimal], q: Decimal) -> list[Decimal]:
+    """Split a quantized ``amount`` by ``weights`` into minor-unit parts that sum to it.
+
+    Largest remainder on minor units, ties to the earlier line (as ``Money.allocate``), inlined
+    here because it runs several times per quote.
+    """
+    if amount == 0:
+        return [ZERO] * len(weights)
+    if len(weights) == 1:
+        return [amount]
+    total_weight = sum(weights, ZERO)
+    if total_weight == 0:
+        weights = [ONE] * len(weights)
+        total_weight = Decimal(len(weights))
+    units = int(amount / q)
+    shares = [units * w / total_weight for w in weights]
+    floors = [int(share) for share in shares]
+    leftover = units - sum(floors)
+    if leftover:
+        order = sorted(range(len(shares)), key=lambda i: (floors[i] - shares[i], i))
+        for index in order[:leftover]:
+            floors[index] += 1
+    return [q * part for part in floors]
+
+
+def _value_for(
+    quote: _Quote,
+    basis: str,
+    goods: Decimal,
+    shipping: Decimal,
+    insurance: Decimal,
+    max_item: Decimal,
+    regime: Regime,
+) -> Decimal:
+    if basis == "goods":
+        return goods
+    if basis == "consignment":
+        return goods + shipping + insurance
+    if basis == "max_item":
+        return max_item
+    if basis == "customs_value":
+        factor = ONE
+        if regime.personal_use_factor and quote.request.buyer_type == "consumer":
+            factor = quote.param(regime.personal_use_factor).value
+        value = quote.round(goods * factor)
+        if regime.valuation == "cif":
+            value += shipping + insurance
+        return value
+    if basis == "annual":
+        return quote.request.buyer_year_to_date + goods + shipping + insurance
+    raise ValueError(f"unknown value basis {basis!r}")  # prevented by the loader
+
+
+def _condition_holds(
+    quote: _Quote,
+    condition: Condition,
+    regime: Regime,
+    values: tuple[Decimal, Decimal, Decimal, Decimal],
+) -> bool:
+    request = quote.request
+    kind = condition.kind
+    if kind == "value":
+        limit, _ = quote.amount_param(condition.param)
+        value = _value_for(quote, condition.basis, *values, regime)
+        op = condition.op
+        if op == "at_most":
+            return value <= limit
+        if op == "below":
+            return value < limit
+        if op == "above":
+            return value > limit
+        return value >= limit  # at_least
+    if kind == "ship_from_in":
+        return request.effective_ship_from in condition.codes
+    if kind == "ship_from_not_in":
+        return request.effective_ship_from not in condition.codes
+    if kind == "origin_any_in":
+        return any(line.origin in condition.codes for line in request.lines)
+    if kind == "origin_none_in":
+        return all(line.origin not in condition.codes for line in request.lines)
+    if kind == "hs_any_in":
+        return any(_hs_in(line.hs_code, condition.codes) for line in request.lines)
+    if kind == "hs_none_in":
+        return not any(_hs_in(line.hs_code, condition.codes) for line in request.lines)
+    if kind == "buyer_type":
+        return request.buyer_type in condition.codes
+    if kind == "single_item":
+        single = len(request.lines) == 1 and request.lines[0].quantity == 1
+        return single == condition.flag
+    raise ValueError(f"unknown condition {kind!r}")  # prevented by the loader
+
+
+def _hs_in(hs_code: str, prefixes: frozenset[str]) -> bool:
+    return hs_code[:2] in prefixes or hs_code[:4] in prefixes or hs_code in prefixes
+
+
+OP_WORDS = {"at_most": "at most", "below": "below", "above": "above", "at_least": "at least"}
+BASIS_WORDS = {
+    "goods": "Goods value",
+    "consignment": "Consignment value (goods, shipping, insurance)",
+    "max_item": "The dearest item",
+    "customs_value": "Customs value",
+    "annual": "The buyer's total this year including this order",
+}
+
+
+def _select_regime(
+    quote: _Quote,
+    channel: str,
+    line_goods: list[Decimal],
+    goods: Decimal,
+    shipping: Decimal,
+    insurance: Decimal,
+    max_item: Decimal,
+) -> tuple[Regime, list[str]]:
+    rules = quote.rules
+    values = (goods, shipping, insurance, max_item)
+    channels = rules.channels
+    if channel not in channels:
+        raise LandedCostInputError(
+            "unknown_channel",
+            f"{rules.destination.country} has no channel {channel!r} on "
+            f"{rules.date.isoformat()}; known: {', '.join(sorted(channels))}",
+            {"field": "channel", "channels": sorted(channels)},
+        )
+    for regime in rules.regimes:
+        if channel not in regime.channels:
+            continue
+        if all(_condition_holds(quote, c, regime, values) for c in regime.conditions):
+            texts: list[str] = []
+            for condition in regime.conditions:
+                if condition.kind == "value":
+                    _limit, version = quote.amount_param(condition.param)
+                    quote.use(version.rule)
+                    value = _value_for(quote, condition.basis, *values, regime)
+                    words = OP_WORDS[condition.op]
+                    what = BASIS_WORDS[condition.basis]
+                    texts.append(
+                        f"{what} {quote.fmt(value)} is {words} the threshold of "
+                        f"{_threshold_text(quote, version)}."
+                    )
+            return regime, texts
+    raise LandedCostInputError(
+        "no_rules_for_date",
+        f"no {rules.destination.country} regime for channel {channel!r} matches this parcel on "
+        f"{rules.date.isoformat()}",
+        {"field": "date"},
+    )
+
+
+def _threshold_text(quote: _Quote, version: ParamVersion) -> str:
+    currency = version.currency or quote.currency
+    text = f"{currency} {format(version.value.normalize(), 'f')}"
+    if currency != quote.currency:
+        text += f" ({quote.fmt(quote.to_local(version.value, currency, 'fx'))})"
+    return text
+
+
+def _duties(
+    quote: _Quote, regime: Regime, line_cv: list[Decimal], customs_value: Decimal, channel: str
+) -> tuple[list[DutyLine], list[Decimal]]:
+    request = quote.request
+    rules = quote.rules
+    duties: list[DutyLine] = []
+    line_duty = [ZERO] * len(request.lines)
+    spec = regime.duty
+    if spec.kind == "none":
+        quote.explanation.append("No customs duty is due under this regime.")
+    elif spec.kind == "mfn":
+        table = rules.tables.get(spec.table)
+        for index, line in enumerate(request.lines):
+            rate, rule_id, label = _duty_rate(quote, line, table, spec.table)
+            base = line_cv[index]
+            if rate is None:
+                duties.append(DutyLine(index, line.hs_code, None, base, None, None))
+                quote.unknown.append(
+                    UnknownRate(
+                        index,
+                        line.hs_code,
+                        "duty",
+                        f"no {quote.destination.country} duty rate known for HS {line.hs_code}",
+                    )
+                )
+                quote.explanation.append(
+                    f"Line {index} ({line.hs_code}): duty rate unknown to ehub; not included."
+                )
+                continue
+            amount = quote.round(base * rate)
+            line_duty[index] = amount
+            duties.append(DutyLine(index, line.hs_code, rate, base, amount, rule_id))
+            quote.explanation.append(
+                f"Line {index} ({line.hs_code}): {label} duty {_pct(rate)} of "
+                f"{quote.shown(base)} = {quote.shown(amount)}."
+            )
+    elif spec.kind == "flat":
+        version = quote.param(spec.param)
+        rule_id = quote.use(version.rule)
+        for index, line in enumerate(request.lines):
+            rate = line.duty_rate if line.duty_rate is not None else version.value
+            base = line_cv[index]
+            amount = quote.round(base * rate)
+            line_duty[index] = amount
+            duties.append(
+                DutyLine(
+                    index,
+                    line.hs_code,
+                    rate,
+                    base,
+                    amount,
+                    rule_id if line.duty_rate is None else "request/duty_rate",
+                )
+            )
+        quote.explanation.append(
+            f"Flat duty of {_pct(version.value)} on the customs value of each line."
+        )
+    elif spec.kind == "per_subheading":
+        amount_local, version = quote.amount_param(spec.param)
+        rule_id = quote.use(version.rule)
+        amount = quote.round(amount_local)
+        seen: dict[str, int] = {}
+        for index, line in enumerate(request.lines):
+            if line.hs_code in seen:
+                continue
+            seen[line.hs_code] = index
+            base = sum(
+                (
+                    line_cv[i]
+                    for i, other in enumerate(request.lines)
+                    if other.hs_code == line.hs_code
+                ),
+                ZERO,
+            )
+            line_duty[index] = amount
+            duties.append(DutyLine(index, line.hs_code, None, base, amount, rule_id))
+        quote.explanation.append(
+            f"Flat duty of {quote.fmt(amount)} per distinct tariff subheading "
+            f"({len(seen)} in this parcel)."
+        )
+    elif spec.kind == "flat_minus":
+        version = quote.param(spec.param)
+        deduction, deduction_version = quote.amount_param(spec.deduction)
+        rule_id = quote.use(version.rule)
+        quote.use(deduction_version.rule)
+        raw = customs_value * version.value - deduction
+        amount = quote.round(max(raw, ZERO))
+        duties.append(DutyLine(None, None, version.value, customs_value, amount, rule_id))
+        _spread(line_duty, amount, line_cv, quote.q)
+        quote.explanation.append(
+            f"Import duty {_pct(version.value)} of {quote.fmt(customs_value)} minus a deduction "
+            f"of {quote.fmt(deduction)} = {quote.fmt(amount)}."
+        )
+    # surcharges
+    for extra in regime.extra_duties:
+        surcharge = rules.params.get(extra.param)
+        if surcharge is None:
+            continue
+        rule_id = quote.use(surcharge.rule)
+        for index, line in enumerate(request.lines):
+            if extra.origin_in and line.origin not in extra.origin_in:
+                continue
+            if extra.origin_not_in and line.origin in extra.origin_not_in:
+                continue
+            base = line_cv[index] if extra.base == "customs_value" else line_duty[index]
+            amount = quote.round(base * surcharge.value)
+            line_duty[index] += amount
+            duties.append(
+                DutyLine(index, line.hs_code, surcharge.value, base, amount, rule_id, "surcharge")
+            )
+            quote.explanation.append(
+                f"Line {index} ({line.hs_code}): {extra.label} {_pct(surcharge.value)} of "
+                f"{quote.shown(base)} = {quote.shown(amount)}."
+            )
+    return duties, line_duty
+
+
+def _spread(target: list[Decimal], amount: Decimal, weights: list[Decimal], q: Decimal) -> None:
+    for index, share in enumerate(_allocate(amount, weights, q)):
+        target[index] += share
+
+
+def _duty_rate(
+    quote: _Quote, line: RequestLine, table: RateTableVersion | None, table_name: str
+) -> tuple[Decimal | None, str | None, str]:
+    if line.duty_rate is not None:
+        quote.rules_used.setdefault("request/duty_rate", "the request (line override)")
+        return line.duty_rate, "request/duty_rate", "overridden"
+    request = quote.request
+    for preference in quote.rules.preferences:
+        if preference.origin_in and line.origin not in preference.origin_in:
+            continue
+        if preference.ship_from_in and request.effective_ship_from not in preference.ship_from_in:
+            continue
+        pref_table = quote.rules.tables.get(preference.table)
+        found = _hs_lookup(pref_table, line.hs_code)
+        if found is not None and found[1] is not None and pref_table is not None:
+            prefix, rate = found
+            rule_id = quote.use(_table_rule(pref_table, prefix))
+            return rate, rule_id, f"preferential ({preference.id})"
+    found = _hs_lookup(table, line.hs_code)
+    if found is None or found[1] is None or table is None:
+        return None, None, ""
+    prefix, rate = found
+    return rate, quote.use(_table_rule(table, prefix)), "MFN"
+
+
+def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> list[TaxLine]:
+    request = quote.request
+    region = request.destination_region
+    taxes: list[TaxLine] = []
+    # consumption tax rate per line (for CN's gross-up), statutory (before any levy factor)
+    ct_rates = [ZERO] * len(request.lines)
+    for spec in regime.taxes:
+        if spec.override == "consumption_tax_rate":
+            for index, line in enumerate(request.lines):
+                rate = _tax_rate(quote, spec, line, region)[0]
+                ct_rates[index] = rate if rate is not None else ZERO
+    for spec in regime.taxes:
+        factor = ONE
+        factor_rule = None
+        if spec.factor:
+            factor_version = quote.param(spec.factor)
+            factor = factor_version.value
+            factor_rule = factor_version.rule
+        groups: dict[tuple[Decimal | None, str | None, str], list[int]] = {}
+        for index, line in enumerate(request.lines):
+            rate, rule, kind = _tax_rate(quote, spec, line, region)
+            if spec.omit_if_zero and rate == 0:
+                continue
+            groups.setdefault((rate, rule.id if rule else None, kind), []).append(index)
+            if rule is not None:
+                quote.use(rule)
+        if factor_rule is not None and groups:
+            quote.use(factor_rule)
+        base_parts = [parts[c] for c in spec.base]
+        for (rate, rule_id, kind), indexes in groups.items():
+            base = ZERO
+            for index in indexes:
+                line_base = ZERO
+                for part in base_parts:
+                    line_base += part[index]
+                if spec.gross_up_consumption_tax and ct_rates[index]:
+                    line_base = line_base / (ONE - ct_rates[index])
+                base += line_base
+            shown_base = quote.round(base)
+            if rate is None:
+                taxes.append(TaxLine(kind, None, shown_base, None, None, tuple(indexes)))
+                for index in indexes:
+                    quote.unknown.append(
+                        UnknownRate(
+                            index,
+                            request.lines[index].hs_code,
+                            kind,
+                            f"no {kind} rate known for this line",
+                        )
+                    )
+                quote.explanation.append(f"{_tax_label(kind)} rate unknown to ehub; not included.")
+                continue
+            taxable = base * spec.base_factor
+            raw = taxable / (ONE - rate) * rate if spec.por_dentro else taxable * rate
+            amount = quote.round(raw * factor)
+            taxes.append(TaxLine(kind, rate, shown_base, amount, rule_id, tuple(indexes)))
+            words = f"{_tax_label(kind)} {_pct(rate)} of {quote.fmt(base)}"
+            if spec.base_factor != ONE:
+                words += f" × {spec.base_factor.normalize()} (taxable share of the base)"
+            if spec.por_dentro:
+                words += " computed 'por dentro' (the tax is part of its own base)"
+            if factor != ONE:
+                words += f", levied at {_pct(factor)}"
+            quote.explanation.append(f"{words} = {quote.shown(amount)}.")
+    # tax-level waivers (CH: import tax of CHF 5 or less is not levied)
+    result: list[TaxLine] = []
+    waived_specs = [s for s in regime.taxes if s.waive_at_most]
+    if waived_specs:
+        spec = waived_specs[0]
+        limit, version = quote.amount_param(spec.waive_at_most)
+        total = sum((t.amount for t in taxes if t.amount is not None), ZERO)
+        if total <= limit and all(t.amount is not None for t in taxes):
+            quote.use(version.rule)
+            quote.explanation.append(
+                f"Import tax of {quote.fmt(total)} is at most {quote.fmt(limit)}: not levied."
+            )
+            return [_zero_tax(t) for t in taxes]
+    result.extend(taxes)
+    return result
+
+
+def _tax_rate(
+    quote: _Quote, spec: TaxSpec, line: RequestLine, region: str | None
+) -> tuple[Decimal | None, RuleRef | None, str]:
+    """The line's rate for this tax, the rule that gives it, and the tax kind to show."""
+    name = spec.by_region.get(region or "", "") if spec.by_region else ""
+    name = name or spec.rate
+    version = quote.rules.params.get(name) if name else None
+    kind = (version.kind if version is not None else None) or spec.kind
+    override = getattr(line, spec.override)
+    if override is not None:
+        return override, RuleRef(f"request/{spec.override}", "the request (line override)"), kind
+    if spec.table:
+        table = quote.rules.tables.get(spec.table)
+        found = _hs_lookup(table, line.hs_code)
+        if found is not None and table is not None:
+            prefix, rate = found
+            return rate, _table_rule(table, prefix), kind
+    if not name:
+        return ZERO, None, kind
+    if version is None:  # "unknown", or no value on this date
+        return None, None, kind
+    return version.value, version.rule, kind
+
+
+def _fees(quote: _Quote, regime: Regime, customs_value: Decimal, charges: Decimal) -> list[FeeLine]:
+    fees: list[FeeLine] = []
+    for spec in regime.fees:
+        if spec.only_if_charges and charges <= 0:
+            continue
+        rule: RuleRef
+        if spec.amount:
+            amount, version = quote.amount_param(spec.amount)
+            rule = version.rule
+        else:
+            rate_version = quote.param(spec.rate)
+            rule = rate_version.rule
+            amount = customs_value * rate_version.value
+            if spec.minimum:
+                minimum, _ = quote.amount_param(spec.minimum)
+                amount = max(amount, minimum)
+            if spec.maximum:
+                maximum, _ = quote.amount_param(spec.maximum)
+                amount = min(amount, maximum)
+        amount = quote.round(amount)
+        fees.append(FeeLine(spec.name, amount, quote.use(rule)))
+        quote.explanation.append(f"Fee: {spec.name} {quote.shown(amount)}.")
+    return fees
+
+
+def describe(result: LandedCostResult) -> dict[str, Any]:
+    """A compact summary for logs and debugging (not the public contract)."""
+    return {
+        "destination": result.destination,
+        "regime": result.regime_id,
+        "charges": str(result.import_charges_total),
+        "complete": result.complete,
+    }

@@ -1,0 +1,697 @@
+"""Load and validate the trade-rule files (``rules/*.toml``) into a ``RuleBook``.
+
+Runs once at start-up (``get_rulebook()`` caches). A malformed file raises ``RuleFileError`` naming
+the file, the key path and the reason, so a bad edit stops start-up instead of producing a wrong
+quote. The file format is documented in ``docs/landed-cost.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import tomllib
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from ehub.core.currencies import UnknownCurrency, normalize_currency
+from ehub.customs.domain import (
+    ROUNDING_MODES,
+    Condition,
+    Destination,
+    DutySpec,
+    ExtraDutySpec,
+    FeeSpec,
+    HsRateTable,
+    Param,
+    ParamVersion,
+    Preference,
+    RateTableVersion,
+    Regime,
+    Restriction,
+    RuleBook,
+    RuleRef,
+    TaxSpec,
+    Validity,
+)
+
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+
+VALUE_BASES = {"goods", "consignment", "max_item", "customs_value", "annual"}
+VALUE_OPS = {"at_most", "below", "above", "at_least"}
+CODE_CONDITIONS = {
+    "ship_from_in",
+    "ship_from_not_in",
+    "origin_any_in",
+    "origin_none_in",
+    "hs_any_in",
+    "hs_none_in",
+    "buyer_type",
+}
+TAX_BASE_PARTS = {"goods", "shipping", "insurance", "carrier_fees", "customs_value", "duty"}
+DUTY_KINDS = {"none", "mfn", "flat", "per_subheading", "flat_minus"}
+COLLECTED = {"at_checkout", "at_border"}
+OVERRIDES = {"tax_rate", "consumption_tax_rate"}
+
+
+class RuleFileError(ValueError):
+    """A rule file is malformed: the message names the file, the key path and the reason."""
+
+    def __init__(self, file: str, key: str, reason: str) -> None:
+        super().__init__(f"{file}: {key}: {reason}")
+        self.file = file
+        self.key = key
+        self.reason = reason
+
+
+class _Reader:
+    """Typed access to one file's TOML with errors that say where."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, key: str, reason: str) -> RuleFileError:
+        return RuleFileError(self.file, key, reason)
+
+    def table(self, data: Any, key: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(key, "must be a table")
+        return data
+
+    def get(self, data: dict[str, Any], key: str, path: str, *, required: bool = True) -> Any:
+        if key not in data:
+            if required:
+                raise self.fail(f"{path}.{key}" if path else key, "is required")
+            return None
+        return data[key]
+
+    def string(self, data: dict[str, Any], key: str, path: str, *, required: bool = True) -> str:
+        value = self.get(data, key, path, required=required)
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(_join(path, key), "must be a non-empty string")
+        return value.strip()
+
+    def source(self, data: dict[str, Any], path: str, *, required: bool = True) -> str:
+        value = self.string(data, "source", path, required=required)
+        if value and not value.startswith(("https://", "http://")):
+            raise self.fail(_join(path, "source"), f"must be an http(s) URL, got {value!r}")
+        return value
+
+    def decimal(self, value: Any, key: str, *, low: Decimal | None = None) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise self.fail(key, 'must be a decimal string such as "0.12" (not a float)')
+        try:
+            result = Decimal(str(value).strip())
+        except InvalidOperation as exc:
+            raise self.fail(key, f"{value!r} is not a decimal number") from exc
+        if not result.is_finite():
+            raise self.fail(key, "must be finite")
+        if low is not None and result < low:
+            raise self.fail(key, f"must be at least {low}")
+        return result
+
+    def rate(self, value: Any, key: str) -> Decimal:
+        result = self.decimal(value, key, low=Decimal(0))
+        if result > 10:
+            raise self.fail(key, f"rate {result} looks like a percentage; write 0.12 for 12%")
+        return result
+
+    def date(self, data: dict[str, Any], key: str, path: str, *, required: bool = True) -> Any:
+        value = self.get(data, key, path, required=required)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            raise self.fail(_join(path, key), "must be a date, not a date-time")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError as exc:
+                raise self.fail(_join(path, key), f"{value!r} is not a YYYY-MM-DD date") from exc
+        raise self.fail(_join(path, key), "must be a date")
+
+    def validity(self, data: dict[str, Any], path: str) -> Validity:
+        start = self.date(data, "effective_from", path)
+        end = self.date(data, "effective_to", path, required=False)
+        if end is not None and end < start:
+            raise self.fail(_join(path, "effective_to"), "is before effective_from")
+        return Validity(start, end)
+
+    def codes(self, value: Any, key: str, *, countries: bool = False) -> frozenset[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "must be a list of strings")
+        if countries:
+            for code in value:
+                if pycountry.countries.get(alpha_2=code) is None:
+                    raise self.fail(key, f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+        return frozenset(value)
+
+    def check_keys(self, data: dict[str, Any], allowed: set[str], path: str) -> None:
+        extra = sorted(set(data) - allowed)
+        if extra:
+            raise self.fail(
+                _join(path, extra[0]), f"unknown key (allowed: {', '.join(sorted(allowed))})"
+            )
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(path.name, "(syntax)", str(exc)) from exc
+
+
+def _parse_params(reader: _Reader, data: Any) -> dict[str, Param]:
+    params: dict[str, Param] = {}
+    for name, spec in reader.table(data, "params").items():
+        path = f"params.{name}"
+        spec = reader.table(spec, path)
+        reader.check_keys(spec, {"id", "kind", "currency", "versions"}, path)
+        rule_id = reader.string(spec, "id", path)
+        kind = reader.string(spec, "kind", path, required=False) or None
+        currency = reader.string(spec, "currency", path, required=False) or None
+        if currency:
+            try:
+                currency = normalize_currency(currency)
+            except UnknownCurrency as exc:
+                raise reader.fail(f"{path}.currency", str(exc)) from exc
+        versions_data = reader.get(spec, "versions", path)
+        if not isinstance(versions_data, list) or not versions_data:
+            raise reader.fail(f"{path}.versions", "must be a non-empty array of tables")
+        versions: list[ParamVersion] = []
+        for i, version in enumerate(versions_data):
+            vpath = f"{path}.versions[{i}]"
+            version = reader.table(version, vpath)
+            reader.check_keys(version, {"value", "effective_from", "effective_to", "source"}, vpath)
+            raw = reader.get(version, "value", vpath)
+            value = (
+                reader.decimal(raw, f"{vpath}.value", low=Decimal(0))
+                if currency
+                else reader.rate(raw, f"{vpath}.value")
+            )
+            versions.append(
+                ParamVersion(
+                    validity=reader.validity(version, vpath),
+                    value=value,
+                    currency=currency,
+                    rule=RuleRef(rule_id, reader.source(version, vpath)),
+                    kind=kind,
+                )
+            )
+        _check_no_overlap(reader, path, [v.validity for v in versions])
+        params[name] = Param(name, tuple(versions))
+    return params
+
+
+def _check_no_overlap(reader: _Reader, path: str, validities: list[Validity]) -> None:
+    ordered = sorted(validities, key=lambda v: v.effective_from)
+    for earlier, later in itertools.pairwise(ordered):
+        if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+            raise reader.fail(
+                f"{path}.versions",
+                f"versions overlap: one from {earlier.effective_from} has no end before "
+                f"{later.effective_from} (set effective_to)",
+            )
+
+
+def _hs_prefix(reader: _Reader, prefix: str, key: str) -> str:
+    if not (prefix.isdigit() and len(prefix) in (2, 4, 6)):
+        raise reader.fail(
+            key, f"{prefix!r} must be an HS chapter, heading or subheading (2/4/6 digits)"
+        )
+    return prefix
+
+
+def _parse_tables(reader: _Reader, data: Any) -> dict[str, HsRateTable]:
+    tables: dict[str, HsRateTable] = {}
+    for name, spec in reader.table(data, "tables").items():
+        path = f"tables.{name}"
+        spec = reader.table(spec, path)
+        reader.check_keys(spec, {"id", "versions"}, path)
+        rule_id = reader.string(spec, "id", path)
+        versions_data = reader.get(spec, "versions", path)
+        if not isinstance(versions_data, list) or not versions_data:
+            raise reader.fail(f"{path}.versions", "must be a non-empty array of tables")
+        versions = []
+        for i, version in enumerate(versions_data):
+            vpath = f"{path}.versions[{i}]"
+            version = reader.table(version, vpath)
+            reader.check_keys(
+                version, {"effective_from", "effective_to", "source", "rates", "sources"}, vpath
+            )
+            default_source = reader.source(version, vpath)
+            rates_data = reader.table(reader.get(version, "rates", vpath), f"{vpath}.rates")
+            sources_data = reader.table(version.get("sources", {}), f"{vpath}.sources")
+            rates: dict[str, Decimal | None] = {}
+            sources: dict[str, str] = {}
+            for prefix, raw in rates_data.items():
+                key = f"{vpath}.rates.{prefix}"
+                _hs_prefix(reader, prefix, key)
+                rates[prefix] = None if raw == "unknown" else reader.rate(raw, key)
+                sources[prefix] = default_source
+            for prefix, url in sources_data.items():
+                key = f"{vpath}.sources.{prefix}"
+                if prefix not in rates:
+                    raise reader.fail(key, "has a source but no rate")
+                if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+                    raise reader.fail(key, "must be an http(s) URL")
+                sources[prefix] = url
+            versions.append(
+                RateTableVersion(reader.validity(version, vpath), rule_id, rates, sources)
+            )
+        _check_no_overlap(reader, path, [v.validity for v in versions])
+        tables[name] = HsRateTable(name, tuple(versions))
+    return tables
+
+
+def _parse_condition(reader: _Reader, data: Any, path: str) -> Condition:
+    data = reader.table(data, path)
+    if "value" in data:
+        basis = data["value"]
+        if basis not in VALUE_BASES:
+            raise reader.fail(f"{path}.value", f"must be one of {', '.join(sorted(VALUE_BASES))}")
+        ops = [op for op in VALUE_OPS if op in data]
+        if len(ops) != 1 or len(data) != 2:
+            raise reader.fail(
+                path, f"a value test needs exactly one of {', '.join(sorted(VALUE_OPS))}"
+            )
+        return Condition("value", basis=basis, op=ops[0], param=reader.string(data, ops[0], path))
+    if len(data) != 1:
+        raise reader.fail(path, "a condition has exactly one key")
+    ((kind, value),) = data.items()
+    if kind in CODE_CONDITIONS:
+        countries = kind.startswith(("ship_from", "origin"))
+        codes = reader.codes(value, f"{path}.{kind}", countries=countries)
+        if kind.startswith("hs_"):
+            for code in codes:
+                _hs_prefix(reader, code, f"{path}.{kind}")
+        return Condition(kind, codes=codes)
+    if kind == "single_item":
+        if not isinstance(value, bool):
+            raise reader.fail(f"{path}.single_item", "must be true or false")
+        return Condition("single_item", flag=value)
+    raise reader.fail(f"{path}.{kind}", "unknown condition")
+
+
+def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
+    data = reader.table(data, path)
+    reader.check_keys(
+        data,
+        {
+            "id", "name", "source", "effective_from", "effective_to", "channels", "when",
+            "collected", "valuation", "personal_use_factor", "duty", "extra_duties", "taxes",
+            "fees", "waive_charges_at_most", "refuse", "notes",
+        },
+        path,
+    )  # fmt: skip
+    channels = reader.codes(reader.get(data, "channels", path), f"{path}.channels")
+    if not channels:
+        raise reader.fail(f"{path}.channels", "must name at least one channel")
+    conditions = tuple(
+        _parse_condition(reader, c, f"{path}.when[{i}]") for i, c in enumerate(data.get("when", []))
+    )
+    collected = reader.string(data, "collected", path)
+    if collected not in COLLECTED:
+        raise reader.fail(f"{path}.collected", f"must be one of {', '.join(sorted(COLLECTED))}")
+    valuation = reader.string(data, "valuation", path)
+    if valuation not in {"cif", "fob"}:
+        raise reader.fail(f"{path}.valuation", "must be cif or fob")
+    duty_data = reader.table(data.get("duty", {"kind": "none"}), f"{path}.duty")
+    reader.check_keys(duty_data, {"kind", "param", "deduction", "table"}, f"{path}.duty")
+    duty = DutySpec(
+        kind=reader.string(duty_data, "kind", f"{path}.duty"),
+        param=reader.string(duty_data, "param", f"{path}.duty", required=False),
+        deduction=reader.string(duty_data, "deduction", f"{path}.duty", required=False),
+        table=reader.string(duty_data, "table", f"{path}.duty", required=False) or "mfn",
+    )
+    if duty.kind not in DUTY_KINDS:
+        raise reader.fail(f"{path}.duty.kind", f"must be one of {', '.join(sorted(DUTY_KINDS))}")
+    if duty.kind in {"flat", "per_subheading", "flat_minus"} and not duty.param:
+        raise reader.fail(f"{path}.duty.param", f"is required for duty kind {duty.kind}")
+    if duty.kind == "flat_minus" and not duty.deduction:
+        raise reader.fail(f"{path}.duty.deduction", "is required for duty kind flat_minus")
+    extra = []
+    for i, item in enumerate(data.get("extra_duties", [])):
+        ipath = f"{path}.extra_duties[{i}]"
+        item = reader.table(item, ipath)
+        reader.check_keys(item, {"param", "label", "origin_in", "origin_not_in", "base"}, ipath)
+        base = item.get("base", "customs_value")
+        if base not in {"customs_value", "duty"}:
+            raise reader.fail(f"{ipath}.base", "must be customs_value or duty")
+        extra.append(
+            ExtraDutySpec(
+                param=reader.string(item, "param", ipath),
+                label=reader.string(item, "label", ipath),
+                origin_in=reader.codes(
+                    item.get("origin_in", []), f"{ipath}.origin_in", countries=True
+                ),
+                origin_not_in=reader.codes(
+                    item.get("origin_not_in", []), f"{ipath}.origin_not_in", countries=True
+                ),
+                base=base,
+            )
+        )
+    taxes = []
+    for i, item in enumerate(data.get("taxes", [])):
+        ipath = f"{path}.taxes[{i}]"
+        item = reader.table(item, ipath)
+        reader.check_keys(
+            item,
+            {
+                "kind", "rate", "table", "by_region", "base", "factor", "base_factor",
+                "por_dentro", "gross_up_consumption_tax", "override", "waive_at_most",
+                "omit_if_zero",
+            },
+            ipath,
+        )  # fmt: skip
+        base = item.get("base", ["customs_value", "duty"])
+        if not isinstance(base, list) or not base or not set(base) <= TAX_BASE_PARTS:
+            raise reader.fail(
+                f"{ipath}.base", f"must be a non-empty list of {', '.join(sorted(TAX_BASE_PARTS))}"
+            )
+        base_factor = Decimal(1)
+        if "base_factor" in item:
+            raw = item["base_factor"]
+            if not isinstance(raw, str):
+                raise reader.fail(f"{ipath}.base_factor", 'must be a string such as "11/12"')
+            numerator, _, denominator = raw.partition("/")
+            base_factor = reader.decimal(numerator, f"{ipath}.base_factor", low=Decimal(0))
+            if denominator:
+                base_factor /= reader.decimal(denominator, f"{ipath}.base_factor", low=Decimal(1))
+        by_region = reader.table(item.get("by_region", {}), f"{ipath}.by_region")
+        override = item.get("override", "tax_rate")
+        if override not in OVERRIDES:
+            raise reader.fail(f"{ipath}.override", f"must be one of {', '.join(sorted(OVERRIDES))}")
+        spec = TaxSpec(
+            kind=reader.string(item, "kind", ipath),
+            rate=reader.string(item, "rate", ipath, required=False),
+            table=reader.string(item, "table", ipath, required=False),
+            by_region={str(k): str(v) for k, v in by_region.items()},
+            base=tuple(base),
+            factor=reader.string(item, "factor", ipath, required=False),
+            base_factor=base_factor,
+            por_dentro=bool(item.get("por_dentro", False)),
+            gross_up_consumption_tax=bool(item.get("gross_up_consumption_tax", False)),
+            override=override,
+            waive_at_most=reader.string(item, "waive_at_most", ipath, required=False),
+            omit_if_zero=bool(item.get("omit_if_zero", False)),
+        )
+        if not (spec.rate or spec.table or spec.by_region):
+            raise reader.fail(ipath, "a tax needs rate, table or by_region")
+        taxes.append(spec)
+    fees = []
+    for i, item in enumerate(data.get("fees", [])):
+        ipath = f"{path}.fees[{i}]"
+        item = reader.table(item, ipath)
+        reader.check_keys(
+            item, {"name", "amount", "rate", "minimum", "maximum", "only_if_charges"}, ipath
+        )
+        fee = FeeSpec(
+            name=reader.string(item, "name", ipath),
+            amount=reader.string(item, "amount", ipath, required=False),
+            rate=reader.string(item, "rate", ipath, required=False),
+            minimum=reader.string(item, "minimum", ipath, required=False),
+            maximum=reader.string(item, "maximum", ipath, required=False),
+            only_if_charges=bool(item.get("only_if_charges", False)),
+        )
+        if bool(fee.amount) == bool(fee.rate):
+            raise reader.fail(ipath, "a fee needs exactly one of amount or rate")
+        fees.append(fee)
+    notes = data.get("notes", [])
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise reader.fail(f"{path}.notes", "must be a list of strings")
+    return Regime(
+        id=reader.string(data, "id", path),
+        name=reader.string(data, "name", path),
+        source=reader.source(data, path),
+        validity=reader.validity(data, path),
+        channels=channels,
+        conditions=conditions,
+        collected=collected,
+        valuation=valuation,
+        personal_use_factor=reader.string(data, "personal_use_factor", path, required=False),
+        duty=duty,
+        extra_duties=tuple(extra),
+        taxes=tuple(taxes),
+        fees=tuple(fees),
+        waive_charges_at_most=reader.string(data, "waive_charges_at_most", path, required=False),
+        refuse=reader.string(data, "refuse", path, required=False),
+        notes=tuple(notes),
+    )
+
+
+def _parse_pieces(reader: _Reader, data: dict[str, Any]) -> dict[str, Any]:
+    """The parts a destination file and a shared file both may hold."""
+    regimes = [
+        _parse_regime(reader, r, f"regimes[{i}]") for i, r in enumerate(data.get("regimes", []))
+    ]
+    preferences = []
+    for i, item in enumerate(data.get("preferences", [])):
+        path = f"preferences[{i}]"
+        item = reader.table(item, path)
+        reader.check_keys(
+            item,
+            {
+                "id",
+                "table",
+                "origin_in",
+                "ship_from_in",
+                "effective_from",
+                "effective_to",
+                "source",
+            },
+            path,
+        )
+        reader.source(item, path)
+        preferences.append(
+            Preference(
+                id=reader.string(item, "id", path),
+                table=reader.string(item, "table", path),
+                origin_in=reader.codes(
+                    item.get("origin_in", []), f"{path}.origin_in", countries=True
+                ),
+                ship_from_in=reader.codes(
+                    item.get("ship_from_in", []), f"{path}.ship_from_in", countries=True
+                ),
+                validity=reader.validity(item, path),
+            )
+        )
+    restrictions = []
+    for i, item in enumerate(data.get("restricted", [])):
+        path = f"restricted[{i}]"
+        item = reader.table(item, path)
+        reader.check_keys(
+            item,
+            {"id", "hs_prefix", "reason", "source", "effective_from", "effective_to", "channels"},
+            path,
+        )
+        prefix = reader.string(item, "hs_prefix", path)
+        _hs_prefix(reader, prefix, f"{path}.hs_prefix")
+        restrictions.append(
+            Restriction(
+                hs_prefix=prefix,
+                reason=reader.string(item, "reason", path),
+                rule=RuleRef(reader.string(item, "id", path), reader.source(item, path)),
+                validity=reader.validity(item, path),
+                channels=reader.codes(item.get("channels", []), f"{path}.channels"),
+            )
+        )
+    return {
+        "params": _parse_params(reader, data.get("params", {})),
+        "tables": _parse_tables(reader, data.get("tables", {})),
+        "regimes": regimes,
+        "preferences": preferences,
+        "restrictions": restrictions,
+        "notes": list(data.get("notes", [])),
+    }
+
+
+DESTINATION_KEYS = {
+    "country", "name", "currency", "include", "default_channel", "carrier_fees_in_tax_base",
+    "rounding", "notes", "params", "tables", "regimes", "preferences", "restricted",
+}  # fmt: skip
+SHARED_KEYS = {
+    "shared",
+    "name",
+    "notes",
+    "params",
+    "tables",
+    "regimes",
+    "preferences",
+    "restricted",
+}
+
+
+def load_rulebook(directory: Path | None = None) -> RuleBook:
+    """Read every ``*.toml`` in ``directory`` (default: the bundled rules) and validate it."""
+    directory = directory or RULES_DIR
+    files = sorted(directory.glob("*.toml"))
+    shared: dict[str, tuple[str, dict[str, Any]]] = {}
+    own: list[tuple[str, dict[str, Any]]] = []
+    for path in files:
+        data = _read_toml(path)
+        if data.get("shared"):
+            reader = _Reader(path.name)
+            reader.check_keys(data, SHARED_KEYS, "")
+            shared[path.stem] = (path.name, _parse_pieces(reader, data))
+        else:
+            own.append((path.name, data))
+    destinations: dict[str, Destination] = {}
+    for file_name, data in own:
+        destination = _build_destination(_Reader(file_name), data, shared)
+        if destination.country in destinations:
+            raise RuleFileError(file_name, "country", f"{destination.country} is defined twice")
+        destinations[destination.country] = destination
+    if not destinations:
+        raise RuleFileError(str(directory), "(directory)", "no destination rule files found")
+    return RuleBook(destinations)
+
+
+def _build_destination(
+    reader: _Reader, data: dict[str, Any], shared: dict[str, tuple[str, dict[str, Any]]]
+) -> Destination:
+    reader.check_keys(data, DESTINATION_KEYS, "")
+    country = reader.string(data, "country", "")
+    if pycountry.countries.get(alpha_2=country) is None:
+        raise reader.fail("country", f"{country!r} is not an ISO 3166-1 alpha-2 code")
+    expected = f"{country}.toml"
+    if reader.file != expected:
+        raise reader.fail("country", f"{country} must live in {expected}")
+    try:
+        currency = normalize_currency(reader.string(data, "currency", ""))
+    except UnknownCurrency as exc:
+        raise reader.fail("currency", str(exc)) from exc
+    rounding = reader.table(reader.get(data, "rounding", ""), "rounding")
+    reader.check_keys(rounding, {"mode", "per", "source"}, "rounding")
+    mode = reader.string(rounding, "mode", "rounding")
+    if mode not in ROUNDING_MODES:
+        raise reader.fail("rounding.mode", f"must be one of {', '.join(ROUNDING_MODES)}")
+    if reader.string(rounding, "per", "rounding") != "line":
+        raise reader.fail("rounding.per", "only 'line' (each duty, tax and fee line) is supported")
+    rounding_source = reader.source(rounding, "rounding", required=False)
+    pieces = _parse_pieces(reader, data)
+    params: dict[str, Param] = {}
+    tables: dict[str, HsRateTable] = {}
+    regimes = list(pieces["regimes"])
+    preferences = list(pieces["preferences"])
+    restrictions = list(pieces["restrictions"])
+    notes = list(pieces["notes"])
+    files = [reader.file]
+    include = data.get("include", [])
+    if not isinstance(include, list):
+        raise reader.fail("include", "must be a list of shared file names (without .toml)")
+    for name in include:
+        if name not in shared:
+            raise reader.fail("include", f"no shared rule file {name}.toml")
+        shared_file, piece = shared[name]
+        files.append(shared_file)
+        params.update(piece["params"])
+        tables.update(piece["tables"])
+        regimes.extend(piece["regimes"])
+        preferences.extend(piece["preferences"])
+        restrictions.extend(piece["restrictions"])
+        notes.extend(piece["notes"])
+    params.update(pieces["params"])  # the destination's own values win
+    tables.update(pieces["tables"])
+    if not regimes:
+        raise reader.fail("regimes", "a destination needs at least one regime")
+    channels = {c for r in regimes for c in r.channels}
+    default_channel = data.get("default_channel", "default")
+    if default_channel not in channels:
+        raise reader.fail("default_channel", f"{default_channel!r} is not a channel of any regime")
+    _check_references(reader, regimes, params, tables, preferences)
+    return Destination(
+        country=country,
+        name=str(data.get("name") or country),
+        currency=currency,
+        rounding=mode,
+        rounding_source=rounding_source,
+        carrier_fees_in_tax_base=bool(data.get("carrier_fees_in_tax_base", False)),
+        default_channel=default_channel,
+        regimes=tuple(regimes),
+        params=params,
+        tables=tables,
+        preferences=tuple(preferences),
+        restrictions=tuple(restrictions),
+        notes=tuple(notes),
+        first_date=min(r.validity.effective_from for r in regimes),
+        files=tuple(files),
+    )
+
+
+def _check_references(
+    reader: _Reader,
+    regimes: list[Regime],
+    params: dict[str, Param],
+    tables: dict[str, HsRateTable],
+    preferences: list[Preference],
+) -> None:
+    def need_param(name: str, key: str, *, amount: bool | None = None) -> None:
+        if not name:
+            return
+        if name not in params:
+            raise reader.fail(key, f"refers to unknown parameter {name!r}")
+        is_amount = params[name].versions[0].currency is not None
+        if amount is True and not is_amount:
+            raise reader.fail(key, f"parameter {name!r} must be an amount (give it a currency)")
+        if amount is False and is_amount:
+            raise reader.fail(key, f"parameter {name!r} must be a rate (no currency)")
+
+    for regime in regimes:
+        path = f"regimes[{regime.id}]"
+        for condition in regime.conditions:
+            if condition.kind == "value":
+                need_param(condition.param, f"{path}.when.{condition.op}", amount=True)
+        need_param(regime.personal_use_factor, f"{path}.personal_use_factor", amount=False)
+        need_param(regime.waive_charges_at_most, f"{path}.waive_charges_at_most", amount=True)
+        duty = regime.duty
+        if duty.kind == "per_subheading":
+            need_param(duty.param, f"{path}.duty.param", amount=True)
+        elif duty.kind in {"flat", "flat_minus"}:
+            need_param(duty.param, f"{path}.duty.param", amount=False)
+        need_param(duty.deduction, f"{path}.duty.deduction", amount=True)
+        if duty.kind == "mfn" and duty.table not in tables:
+            raise reader.fail(f"{path}.duty.table", f"refers to unknown table {duty.table!r}")
+        for extra in regime.extra_duties:
+            need_param(extra.param, f"{path}.extra_duties.param", amount=False)
+        for tax in regime.taxes:
+            need_param(tax.rate, f"{path}.taxes.rate", amount=False)
+            need_param(tax.factor, f"{path}.taxes.factor", amount=False)
+            need_param(tax.waive_at_most, f"{path}.taxes.waive_at_most", amount=True)
+            for region, name in tax.by_region.items():
+                if name == "unknown":
+                    continue
+                need_param(name, f"{path}.taxes.by_region.{region}", amount=False)
+            if tax.table and tax.table not in tables:
+                raise reader.fail(f"{path}.taxes.table", f"refers to unknown table {tax.table!r}")
+        for fee in regime.fees:
+            need_param(fee.amount, f"{path}.fees.amount", amount=True)
+            need_param(fee.rate, f"{path}.fees.rate", amount=False)
+            need_param(fee.minimum, f"{path}.fees.minimum", amount=True)
+            need_param(fee.maximum, f"{path}.fees.maximum", amount=True)
+    for preference in preferences:
+        if preference.table not in tables:
+            raise reader.fail(
+                f"preferences[{preference.id}].table",
+                f"refers to unknown table {preference.table!r}",
+            )
+
+
+@cache
+def get_rulebook() -> RuleBook:
+    """The rules in force for this process, loaded and validated once: the bundled files, or
+    the folder named by ``EHUB_CUSTOMS_RULES_DIR`` (an operator's own, updated copy)."""
+    override = os.environ.get("EHUB_CUSTOMS_RULES_DIR", "").strip()
+    return load_rulebook(Path(override) if override else None)
