@@ -13,33 +13,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from ehub.customs.contract import EXAMPLE_REQUEST
 from ehub.markets.tests.factories import FxRateFactory
 
-FINLAND = {
-    "date": "2026-03-01",
-    "destination": "FI",
-    "destination_region": None,
-    "ship_from": "CN",
-    "currency": "EUR",
-    "fx": {},
-    "buyer_type": "consumer",
-    "channel": None,
-    "lines": [
-        {
-            "hs_code": "620610",
-            "description": "silk blouse",
-            "origin": "CN",
-            "quantity": 1,
-            "unit_price": "200.00",
-            "duty_rate": None,
-            "tax_rate": None,
-            "consumption_tax_rate": None,
-        }
-    ],
-    "shipping": "35.00",
-    "insurance": "0.00",
-    "carrier_fees": [{"name": "handling", "amount": "2.90", "in_tax_base": True}],
-}
+FINLAND = {**EXAMPLE_REQUEST, "fx": {}}
 
 
 def run_cli(monkeypatch, stdin_text: str | None = None, *args: str) -> tuple[int, dict]:

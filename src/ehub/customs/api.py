@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from ehub.core.errors import CoreErrorCode, DomainError, NotFound
+from ehub.customs.contract import EXAMPLE_REQUEST
 from ehub.customs.errors import CustomsErrorCode
 from ehub.customs.models import HsCode
 from ehub.customs.nomenclature import hs_search
@@ -43,33 +44,6 @@ def hs_detail(request: HttpRequest, code: str) -> HsCodeOut:
     return hs_out(found)
 
 
-LANDED_COST_EXAMPLE: dict[str, Any] = {
-    "date": "2026-03-01",
-    "destination": "FI",
-    "destination_region": None,
-    "ship_from": "CN",
-    "currency": "EUR",
-    "fx": {},
-    "buyer_type": "consumer",
-    "channel": None,
-    "lines": [
-        {
-            "hs_code": "620610",
-            "description": "silk blouse",
-            "origin": "CN",
-            "quantity": 1,
-            "unit_price": "200.00",
-            "duty_rate": None,
-            "tax_rate": None,
-            "consumption_tax_rate": None,
-        }
-    ],
-    "shipping": "35.00",
-    "insurance": "0.00",
-    "carrier_fees": [{"name": "handling", "amount": "2.90", "in_tax_base": True}],
-}
-
-
 @router.post(
     "/landed-cost",
     summary="Duties, import taxes and fees for a parcel, per the rules in force on its date",
@@ -83,7 +57,7 @@ LANDED_COST_EXAMPLE: dict[str, Any] = {
             "content": {
                 "application/json": {
                     "schema": {"type": "object"},
-                    "example": LANDED_COST_EXAMPLE,
+                    "example": EXAMPLE_REQUEST,
                 }
             },
         }

@@ -25,7 +25,7 @@ from ehub.customs.domain import (
     TaxLine,
 )
 
-__all__ = ["LandedCostInputError", "parse_request", "result_to_json"]
+__all__ = ["EXAMPLE_REQUEST", "LandedCostInputError", "parse_request", "result_to_json"]
 
 REQUEST_KEYS = {
     "date", "destination", "destination_region", "ship_from", "currency", "fx", "buyer_type",
@@ -38,6 +38,35 @@ LINE_KEYS = {
 FEE_KEYS = {"name", "amount", "in_tax_base"}
 BUYER_TYPES = {"consumer", "business"}
 MAX_LINES = 200
+
+
+# The worked example of issue 3: a silk blouse from China to Finland, above the IOSS threshold.
+# Shown in the OpenAPI docs and docs/landed-cost.md; the tests check every figure it produces.
+EXAMPLE_REQUEST: dict[str, Any] = {
+    "date": "2026-03-01",
+    "destination": "FI",
+    "destination_region": None,
+    "ship_from": "CN",
+    "currency": "EUR",
+    "fx": {"AUD/USD": "0.91"},
+    "buyer_type": "consumer",
+    "channel": None,
+    "lines": [
+        {
+            "hs_code": "620610",
+            "description": "silk blouse",
+            "origin": "CN",
+            "quantity": 1,
+            "unit_price": "200.00",
+            "duty_rate": None,
+            "tax_rate": None,
+            "consumption_tax_rate": None,
+        }
+    ],
+    "shipping": "35.00",
+    "insurance": "0.00",
+    "carrier_fees": [{"name": "handling", "amount": "2.90", "in_tax_base": True}],
+}
 MAX_AMOUNT = Decimal("1e15")
 
 

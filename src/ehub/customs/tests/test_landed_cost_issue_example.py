@@ -9,33 +9,10 @@ issue's 12% is consistent with the tariff; ehub's EU.toml carries it with that s
 from __future__ import annotations
 
 from ehub.core.fx import RateTable
+from ehub.customs.contract import EXAMPLE_REQUEST
 from ehub.customs.services import landed_cost_quote
 
-ISSUE_REQUEST = {
-    "date": "2026-03-01",
-    "destination": "FI",
-    "destination_region": None,
-    "ship_from": "CN",
-    "currency": "EUR",
-    "fx": {"AUD/USD": "0.91"},
-    "buyer_type": "consumer",
-    "channel": None,
-    "lines": [
-        {
-            "hs_code": "620610",
-            "description": "silk blouse",
-            "origin": "CN",
-            "quantity": 1,
-            "unit_price": "200.00",
-            "duty_rate": None,
-            "tax_rate": None,
-            "consumption_tax_rate": None,
-        }
-    ],
-    "shipping": "35.00",
-    "insurance": "0.00",
-    "carrier_fees": [{"name": "handling", "amount": "2.90", "in_tax_base": True}],
-}
+ISSUE_REQUEST = EXAMPLE_REQUEST
 
 
 def test_issue_example_reproduces_every_figure():
