@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Packages type-checked with mypy + django-stubs (STYLE.md: core, customs, ledger at least).
-TYPED := src/ehub/core src/ehub/customs
+TYPED := src/ehub/core src/ehub/customs src/ehub/ledger
 
 .DEFAULT_GOAL := help
 # The Debian packages and Python are the only things assumed; everything else is installed here.

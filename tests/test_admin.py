@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -12,7 +13,11 @@ from django.urls import reverse
 from ehub.accounts.tests.factories import UserFactory
 from ehub.catalog.tests.factories import VariantFactory
 from ehub.core.events import audit_record
+from ehub.core.money import Money
 from ehub.customs.models import HsCode, HsSection
+from ehub.ledger.domain import ReleaseBreakdown
+from ehub.ledger.models import CommissionRate
+from ehub.ledger.services import escrow_fund, escrow_release, payouts_run
 from ehub.markets.services import fx_quote_lock
 from ehub.markets.tests.factories import FxRateFactory, MarketFactory
 from ehub.sellers.services import seller_api_key_create
@@ -38,6 +43,17 @@ def one_of_everything(db):
     HsCode.objects.create(code="090121", level=6, description="Coffee; roasted", section=section)
     audit_record(tag="test:admin", subject=variant.product)
     variant.product.media.create(url="/static/demo/products/x.svg")
+    escrow_fund(
+        order_ref="ORD-A1", amount=Money("10.00", "EUR"), provider="sandbox", idempotency_key="a1"
+    )
+    escrow_release(
+        order_ref="ORD-A1",
+        breakdown=ReleaseBreakdown(goods=Money("10.00", "EUR"), shipping=Money("0.00", "EUR")),
+        seller=variant.seller,
+        rate=Decimal("4.8"),
+    )
+    payouts_run()
+    CommissionRate.objects.create(seller=variant.seller, rate=Decimal("0.04"))
 
 
 @pytest.mark.parametrize("model", EHUB_MODELS, ids=lambda m: m._meta.label)

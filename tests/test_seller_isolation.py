@@ -300,6 +300,36 @@ def check_seller_sign_up(world: World, caller: str) -> None:
     assert Seller.objects.count() == sellers_before
 
 
+def check_seller_statement(world: World, caller: str) -> None:
+    from decimal import Decimal
+
+    from ehub.core.money import Money
+    from ehub.ledger.domain import ReleaseBreakdown
+    from ehub.ledger.services import escrow_fund, escrow_release
+
+    for ref, seller, amount in (
+        ("ORD-A", world.seller_a, "10.00"),
+        ("ORD-B", world.seller_b, "99.00"),
+    ):
+        escrow_fund(order_ref=ref, amount=Money(amount, "MYR"), provider="sandbox",
+                    idempotency_key=f"pay-{ref}")  # fmt: skip
+        escrow_release(
+            order_ref=ref,
+            breakdown=ReleaseBreakdown(goods=Money(amount, "MYR"), shipping=Money("0.00", "MYR")),
+            seller=seller,
+            rate=Decimal("1"),
+        )
+
+    response = call(world, caller, "GET", "/seller/statement?currency=MYR")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["seller_id"] == world.seller_a.pk
+    assert [line["reference"] for line in body["lines"]] == ["ORD-A"]
+    assert body["balance"]["amount"] == "9.50"  # 10.00 less the default 5% commission
+    assert "ORD-B" not in response.content.decode()
+
+
 ISOLATION_CHECKS: dict[tuple[str, str], Callable[[World, str], None]] = {
     ("GET", "/seller"): check_get_seller,
     ("PATCH", "/seller"): check_patch_seller,
@@ -313,6 +343,7 @@ ISOLATION_CHECKS: dict[tuple[str, str], Callable[[World, str], None]] = {
     ("PATCH", "/seller/products/{product_id}"): check_patch_product,
     ("DELETE", "/seller/products/{product_id}"): check_archive_product,
     ("POST", "/sellers"): check_seller_sign_up,
+    ("GET", "/seller/statement"): check_seller_statement,
 }
 
 COVERED = set(ISOLATION_CHECKS)

@@ -113,6 +113,7 @@ def _register_routers() -> None:
     from ehub.catalog.api import public_router as catalog_router
     from ehub.catalog.api import seller_products_router
     from ehub.customs.api import router as customs_router
+    from ehub.ledger.api import router as ledger_router
     from ehub.markets.api import router as markets_router
     from ehub.sellers.api import router as sellers_router
 
@@ -122,6 +123,7 @@ def _register_routers() -> None:
     api.add_router("/", sellers_router)
     api.add_router("/", seller_products_router)
     api.add_router("/", catalog_router)
+    api.add_router("/", ledger_router)
 
 
 _register_routers()

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ehub.sellers",
     "ehub.customs",
     "ehub.catalog",
+    "ehub.ledger",
     "ehub.demo",
 ]
 
