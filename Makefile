@@ -52,8 +52,7 @@ test-sqlite: install
 
 test-postgres: install
 	@echo "== test suite on PostgreSQL ($$EHUB_TEST_POSTGRES_URL) =="
-	@$(BIN)/python -c "import os, psycopg; psycopg.connect(os.environ['EHUB_TEST_POSTGRES_URL'], connect_timeout=5).close()" \
-	  || { echo "make test: cannot connect to PostgreSQL at $$EHUB_TEST_POSTGRES_URL" >&2; exit 1; }
+	@$(BIN)/python scripts/check_postgres.py
 	DATABASE_URL="$$EHUB_TEST_POSTGRES_URL" EHUB_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff check, ruff format --check, and mypy on the pure cores
