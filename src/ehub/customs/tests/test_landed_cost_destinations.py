@@ -88,7 +88,7 @@ CASES = [
     ),
     case(
         "FI unknown duty rate",
-        R("FI", lines=[line("460219", "200.00")]),
+        R("FI", lines=[line("520852", "200.00")]),
         regime="EU/regime/standard-import",
         duty="0.00",
         tax="51.00",
@@ -409,7 +409,9 @@ CASES = [
         "JP leather handbag never exempt",
         R("JP", lines=[line("420221", "1000")]),
         regime="JP/regime/import",
-        tax="60",
+        duty="60",
+        tax="66",
+        complete=True,
     ),
     # --- KR: USD 150, USD 200 from the US ---
     case("KR at USD 150", R("KR", price="210000"), regime="KR/regime/de-minimis", charges="0"),
@@ -417,8 +419,9 @@ CASES = [
         "KR above USD 150",
         R("KR", price="210001"),
         regime="KR/regime/import",
-        tax="21000",
-        complete=False,
+        duty="27300",
+        tax="23730",
+        complete=True,
     ),
     case(
         "KR from US at USD 200",

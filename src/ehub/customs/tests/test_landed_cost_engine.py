@@ -8,12 +8,12 @@ from ehub.customs.tests.support import line, quote, request
 
 
 def test_unknown_duty_rate_is_reported_not_zero():
-    result = quote(request("GB", lines=[line("460219", "200.00")]))
+    result = quote(request("GB", lines=[line("520852", "200.00")]))
 
     assert result["duties"] == [
         {
             "line": 0,
-            "hs_code": "460219",
+            "hs_code": "520852",
             "rate": None,
             "base": "200.00",
             "amount": None,
@@ -24,9 +24,9 @@ def test_unknown_duty_rate_is_reported_not_zero():
     assert result["unknown_rates"] == [
         {
             "line": 0,
-            "hs_code": "460219",
+            "hs_code": "520852",
             "kind": "duty",
-            "reason": "no GB duty rate known for HS 460219",
+            "reason": "no GB duty rate known for HS 520852",
         }
     ]
     assert any("duty rate unknown" in text for text in result["explanation"])
@@ -34,7 +34,7 @@ def test_unknown_duty_rate_is_reported_not_zero():
 
 
 def test_duty_rate_override_replaces_the_data_and_completes_the_quote():
-    result = quote(request("GB", lines=[line("460219", "200.00", duty_rate="0.02")]))
+    result = quote(request("GB", lines=[line("520852", "200.00", duty_rate="0.02")]))
 
     assert result["duties"][0]["rate"] == "0.02"
     assert result["duties"][0]["amount"] == "4.00"

@@ -1,0 +1,331 @@
+"""MFN and preferential duty rates of the demo catalog for CN, JP, KR, MY, SG, TH, ID, VN, PH,
+IN, SA, NO, CH, BR and MX (issue 3, "Duty rates").
+
+For each destination whose regime charges HS-based duty, a one-line parcel above the de minimis
+is quoted for every demo subheading; the codes ehub cannot price are asserted exactly, so this
+test fails (and must be updated) when someone adds a sourced rate. Sources are in the rule files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ehub.customs.tests.support import line, quote, regime_id, request
+
+DATE = "2026-03-01"
+
+# HS 2022 subheadings used by src/ehub/demo/data/catalog.json, plus 620610 (the issue example).
+DEMO_CODES = (
+    "081040", "081340", "200899", "200799", "170220", "090121", "210112", "090210", "090230",
+    "040900", "330499", "330590", "340111", "821192", "821191", "680430", "520852", "621410",
+    "620630", "620520", "691200", "691110", "190531", "180690", "210390", "460219", "420221",
+    "330410", "620610",
+)  # fmt: skip
+
+ALL = frozenset(DEMO_CODES)
+
+# destination -> (unit price above the de minimis, request extras, regime that charges HS duty)
+PARCELS: dict[str, tuple[str, dict[str, Any], str]] = {
+    # CN: cross-border e-commerce, single item above CNY 5,000 -> full general-trade duty
+    "CN": ("6000.00", {}, "CN/regime/cbec-single-item-above-order-limit"),
+    "JP": ("100000", {}, "JP/regime/import"),
+    "KR": ("300000", {}, "KR/regime/import"),
+    "MY": ("1000.00", {}, "MY/regime/border"),
+    "SG": ("1000.00", {}, "SG/regime/border"),
+    "TH": ("5000.00", {}, "TH/regime/import"),
+    "ID": ("30000000.00", {}, "ID/regime/import"),
+    "VN": ("5000000", {}, "VN/regime/import"),
+    "PH": ("20000.00", {}, "PH/regime/import"),
+    "SA": ("5000.00", {}, "SA/regime/import"),
+    "NO": ("5000.00", {"channel": "standard"}, "NO/regime/import"),
+    "CH": ("1000.00", {}, "CH/regime/import"),
+}
+
+# Codes whose duty rate ehub does not know on 2026-03-01 (reasons in each rule file).
+UNKNOWN: dict[str, frozenset[str]] = {
+    "CN": frozenset(
+        [
+            "040900",
+            "081040",
+            "081340",
+            "090121",
+            "170220",
+            "190531",
+            "200899",
+            "210112",
+            "210390",
+            "330410",
+            "330590",
+            "420221",
+            "460219",
+            "520852",
+            "620520",
+            "620610",
+            "620630",
+            "621410",
+            "680430",
+            "691110",
+            "691200",
+            "821191",
+            "821192",
+        ]
+    ),
+    "JP": frozenset(
+        [
+            "081040",
+            "081340",
+            "170220",
+            "180690",
+            "190531",
+            "200799",
+            "200899",
+            "210112",
+            "330410",
+            "330590",
+            "340111",
+            "460219",
+            "520852",
+            "620520",
+            "620610",
+            "620630",
+            "621410",
+            "680430",
+            "691110",
+            "691200",
+            "821191",
+            "821192",
+        ]
+    ),
+    "KR": frozenset(
+        [
+            "040900",
+            "081040",
+            "081340",
+            "090121",
+            "090210",
+            "090230",
+            "170220",
+            "190531",
+            "200799",
+            "200899",
+            "210112",
+            "210390",
+            "330410",
+            "330499",
+            "330590",
+            "340111",
+            "460219",
+            "520852",
+            "621410",
+            "680430",
+            "691110",
+            "691200",
+            "821191",
+            "821192",
+        ]
+    ),
+    "MY": ALL,
+    "SG": frozenset(),
+    "TH": ALL,
+    "ID": ALL,
+    "VN": ALL,
+    "PH": ALL,
+    "SA": ALL,
+    "NO": ALL,
+    # agricultural duties (chapters 1-24) are specific (CHF per 100 kg gross): not expressible
+    "CH": frozenset(
+        [
+            "040900",
+            "081040",
+            "081340",
+            "090121",
+            "090210",
+            "090230",
+            "170220",
+            "180690",
+            "190531",
+            "200799",
+            "200899",
+            "210112",
+            "210390",
+        ]
+    ),
+}
+
+
+def _quote(destination: str, hs_code: str, *, origin: str = "FR", price: str | None = None):
+    default_price, extras, _ = PARCELS[destination]
+    payload = request(
+        destination,
+        date=DATE,
+        lines=[line(hs_code, price or default_price, origin=origin)],
+        **extras,
+    )
+    return quote(payload)
+
+
+def _unknown_duty(result: dict[str, Any]) -> bool:
+    return any(u["kind"] == "duty" for u in result["unknown_rates"])
+
+
+@pytest.mark.parametrize("destination", sorted(PARCELS))
+def test_demo_catalog_duty_rates_known_or_listed(destination):
+    expected_regime = PARCELS[destination][2]
+    unknown = set()
+    for code in DEMO_CODES:
+        result = _quote(destination, code)
+        assert regime_id(result) == expected_regime, code
+        if _unknown_duty(result):
+            unknown.add(code)
+            assert result["complete"] is False
+        else:
+            assert result["complete"] is True, code
+            (duty,) = [d for d in result["duties"] if d["line"] == 0]
+            assert duty["rate"] is not None
+            assert duty["amount"] is not None
+    assert unknown == UNKNOWN[destination]
+
+
+@pytest.mark.parametrize("destination", ["IN", "BR", "MX"])
+def test_flat_regimes_do_not_need_hs_rates(destination):
+    # IN courier personal imports (CTH 9804 flat BCD), BR Remessa Conforme / non-PRC (flat II)
+    # and MX courier "tasa global" do not use HS duty rates: every demo code is complete.
+    for code in DEMO_CODES:
+        result = quote(request(destination, date=DATE, lines=[line(code, "100.00", origin="FR")]))
+        assert not _unknown_duty(result), code
+
+
+# --- CN: general-trade MFN for a single item above the CNY 5,000 order limit ---
+
+
+def test_cn_single_item_cosmetics_pays_1_percent_duty():
+    result = _quote("CN", "330499")
+    assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [
+        ("0.01", "60.00", "CN/duty/MFN")
+    ]
+    # VAT 13% on (6,000 + 60), no consumption tax below the high-end price test
+    assert [(t["kind"], t["amount"]) for t in result["taxes"]] == [("vat", "787.80")]
+
+
+@pytest.mark.parametrize(
+    ("code", "duty"), [("090230", "900.00"), ("180690", "480.00"), ("340111", "390.00")]
+)
+def test_cn_single_item_mfn_figures(code, duty):
+    assert _quote("CN", code)["duty_total"] == duty
+
+
+def test_cn_within_limits_still_has_no_duty():
+    result = _quote("CN", "330499", price="4000.00")
+    assert regime_id(result) == "CN/regime/cbec-within-limits"
+    assert result["duty_total"] == "0.00"
+
+
+def test_cn_mfn_table_starts_2024():
+    result = quote(request("CN", date="2023-12-31", lines=[line("330499", "6000.00")]))
+    assert result["complete"] is False
+
+
+# --- JP: WTO rates on 60% of the retail price, EPA rates by origin ---
+
+
+@pytest.mark.parametrize(
+    ("code", "duty", "tax"),
+    [
+        ("090210", "10200", "7020"),  # green tea 17% of 60,000
+        ("090121", "7200", "6720"),  # roasted coffee 12%
+        ("090230", "10200", "7020"),  # oolong 17%
+        ("040900", "15300", "7530"),  # honey 25.5%
+        ("420221", "6000", "6600"),  # leather handbag 10%
+        ("330499", "0", "6000"),  # skin care: WTO free
+        ("210390", "4320", "6432"),  # sauces 7.2%
+    ],
+)
+def test_jp_mfn_figures(code, duty, tax):
+    result = _quote("JP", code, origin="CN")
+    assert result["duty_total"] == duty
+    assert result["tax_total"] == tax
+
+
+@pytest.mark.parametrize(("origin", "duty"), [("MY", "0"), ("SG", "0"), ("TH", "10200")])
+def test_jp_green_tea_epa_only_for_qualifying_origin(origin, duty):
+    result = _quote("JP", "090210", origin=origin)
+    assert result["duty_total"] == duty
+    rule = result["duties"][0]["rule"]
+    expected = {"MY": "JP/duty/JMEPA", "SG": "JP/duty/JSEPA"}.get(origin, "JP/duty/MFN")
+    assert rule == expected
+
+
+def test_jp_preference_falls_back_to_mfn_for_codes_outside_the_epa_table():
+    assert _quote("JP", "420221", origin="MY")["duties"][0]["rule"] == "JP/duty/MFN"
+
+
+def test_jp_honey_rate_before_2024_04_01_unchanged():
+    result = quote(request("JP", date="2024-03-31", lines=[line("040900", "100000")]))
+    assert result["duty_total"] == "15300"
+
+
+# --- KR ---
+
+
+@pytest.mark.parametrize(
+    ("code", "duty", "tax"),
+    [("620630", "39000", "33900"), ("420221", "24000", "32400"), ("180690", "24000", "32400")],
+)
+def test_kr_mfn_figures(code, duty, tax):
+    result = _quote("KR", code, origin="CN")
+    assert result["duty_total"] == duty
+    assert result["tax_total"] == tax
+
+
+# --- SG: no customs duty on the demo catalog, whatever the origin (ATIGA moot) ---
+
+
+@pytest.mark.parametrize("origin", ["MY", "CN"])
+def test_sg_demo_catalog_duty_free_any_origin(origin):
+    result = _quote("SG", "090121", origin=origin)
+    assert result["duty_total"] == "0.00"
+    assert result["duties"][0]["rule"] == "SG/duty/customs"
+    assert result["tax_total"] == "90.00"
+
+
+# --- CH: industrial goods duty-free since 2024, agricultural duties unknown ---
+
+
+def test_ch_industrial_free_agricultural_unknown():
+    assert _quote("CH", "420221")["duty_total"] == "0.00"
+    result = _quote("CH", "090121")
+    assert result["complete"] is False
+    assert result["duties"][0]["rate"] is None
+
+
+# --- MY: ATIGA for ASEAN origins, ACFTA for Chinese coffee and tea; MFN unknown ---
+
+
+@pytest.mark.parametrize(
+    ("origin", "code", "rule"),
+    [
+        ("SG", "190531", "MY/duty/ATIGA"),
+        ("TH", "620630", "MY/duty/ATIGA"),
+        ("ID", "330499", "MY/duty/ATIGA"),
+        ("CN", "090230", "MY/duty/ACFTA"),
+        ("CN", "090121", "MY/duty/ACFTA"),
+    ],
+)
+def test_my_preferences_for_qualifying_origin(origin, code, rule):
+    result = _quote("MY", code, origin=origin)
+    assert result["complete"] is True
+    assert result["duties"][0]["rule"] == rule
+    assert result["duty_total"] == "0.00"
+    assert result["tax_total"] == "100.00"  # 10% sales tax on RM 1,000 + 0 duty
+
+
+@pytest.mark.parametrize(
+    ("origin", "code"),
+    [("US", "190531"), ("CN", "620630"), ("SG", "200799"), ("SG", "081040"), ("JP", "090121")],
+)
+def test_my_no_preference_outside_its_origins_or_table(origin, code):
+    result = _quote("MY", code, origin=origin)
+    assert result["complete"] is False
+    assert result["duties"][0]["rate"] is None

@@ -1,0 +1,203 @@
+"""Sourced MFN and preferential duty rates for US, CA, EU, GB, AU, NZ; Canada's provincial taxes.
+
+Every demo-catalog subheading either has a known rate or is listed here explicitly as unknown, so
+adding a rate to a rule file makes the matching assertion fail until the list is updated.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ehub.customs.tests.support import line, quote, request
+
+DEMO_CODES = frozenset(
+    {
+        "081040", "081340", "200899", "200799", "170220", "090121", "210112", "090210",
+        "090230", "040900", "330499", "330590", "340111", "821192", "821191", "680430",
+        "520852", "621410", "620630", "620520", "691200", "691110", "190531", "180690",
+        "210390", "460219", "420221", "330410", "620610",
+    }
+)  # fmt: skip
+
+# Subheadings whose duty rate is known on 2026-03-01 (MFN; a preference where stated).
+KNOWN = {
+    "US": {
+        "620610", "090121", "090230", "330499", "340111", "081040", "170220", "330590",
+        "330410", "680430", "190531", "210390", "621410", "620630", "620520", "420221",
+    },
+    "CA": {"090121"},
+    "FI": {
+        "090230", "340111", "821191", "821192", "620610", "620630", "620520", "621410",
+        "040900", "090121", "090210", "330499", "420221", "691110", "081040", "170220",
+        "210112", "330590", "330410", "680430", "460219", "210390",
+    },
+    "GB": {
+        "090230", "340111", "821191", "821192", "620610", "620630", "620520", "621410",
+        "040900", "090121", "090210", "330499", "420221", "691110", "081040", "170220",
+        "210112", "330590", "330410", "680430", "460219", "210390", "190531",
+    },
+    "AU": set(),
+    "NZ": set(),
+}  # fmt: skip
+
+# A one-line parcel above each destination's duty threshold, shipped from a non-preferential origin.
+ABOVE_THRESHOLD = {
+    "US": ("200.00", "JP"),
+    "CA": ("200.00", "CN"),
+    "FI": ("200.00", "CN"),
+    "GB": ("200.00", "CN"),
+    "AU": ("1500.00", "CN"),
+    "NZ": ("1500.00", "CN"),
+}
+
+# AU and NZ refuse fresh fruit in parcels (biosecurity): no duty question arises.
+REFUSED = {"AU": {"081040"}, "NZ": {"081040"}}
+
+
+def _one_line(destination: str, hs_code: str, price: str, origin: str, **kw):
+    return quote(request(destination, lines=[line(hs_code, price, origin=origin)], **kw))
+
+
+@pytest.mark.parametrize("destination", sorted(KNOWN))
+def test_every_demo_code_has_a_known_rate_or_is_listed_as_unknown(destination):
+    price, origin = ABOVE_THRESHOLD[destination]
+    unknown = set()
+    for code in sorted(DEMO_CODES - REFUSED.get(destination, set())):
+        result = _one_line(destination, code, price, origin, ship_from=origin)
+        duty_unknown = [u for u in result["unknown_rates"] if u["kind"] == "duty"]
+        assert result["complete"] is (not duty_unknown), (destination, code)
+        if duty_unknown:
+            unknown.add(code)
+    expected_unknown = DEMO_CODES - KNOWN[destination] - REFUSED.get(destination, set())
+    assert unknown == expected_unknown
+
+
+@pytest.mark.parametrize(
+    ("destination", "hs_code", "origin", "duties", "tax_total"),
+    [
+        # EU (FI, VAT 25.5%): highbush blueberries 0810 40 50 at 3.2%
+        ("FI", "081040", "US", [("0.032", "6.40")], "52.63"),
+        # EU: 3-in-1 instant white coffee 2101 12 92 at 11.5%
+        ("FI", "210112", "MY", [("0.115", "23.00")], "56.87"),
+        # EU: maple syrup 1702 20 90 at 8%; VAT on 216.00
+        ("FI", "170220", "CA", [("0.08", "16.00")], "55.08"),
+        # GB (VAT 20%): sweet biscuits 8%, sauces 2103 90 90 at 6%
+        ("GB", "190531", "SG", [("0.08", "16.00")], "43.20"),
+        ("GB", "210390", "SG", [("0.06", "12.00")], "42.40"),
+        ("GB", "460219", "MY", [("0.02", "4.00")], "40.80"),
+        # US: BBQ sauce / sambal 2103.90.90 at 6.4%, plus the Section 122 surcharge of 10%
+        ("US", "210390", "SG", [("0.064", "12.80"), ("0.1", "20.00")], "0.00"),
+        # US: pure maple syrup 1702.20.40 Free; Canadian origin is exempt from Section 122
+        ("US", "170220", "CA", [("0", "0.00")], "0.00"),
+    ],
+)
+def test_exact_duty_quotes(destination, hs_code, origin, duties, tax_total):
+    result = _one_line(destination, hs_code, "200.00", origin, ship_from=origin)
+    assert [(d["rate"], d["amount"]) for d in result["duties"]] == duties
+    assert result["tax_total"] == tax_total
+    assert result["complete"] is True
+
+
+def test_usmca_rate_applies_only_to_canadian_or_mexican_origin():
+    # Quebec wild-blueberry jam (CA -> US): USMCA Free
+    ca = _one_line("US", "200799", "200.00", "CA", ship_from="CA")
+    assert [(d["rate"], d["rule"]) for d in ca["duties"]] == [("0", "US/duty/USMCA")]
+    assert ca["complete"] is True
+    # Singapore kaya jam: the MFN line depends on the fruit -> unknown, surcharge still due
+    sg = _one_line("US", "200799", "200.00", "SG", ship_from="SG")
+    assert sg["duties"][0]["rate"] is None
+    assert sg["duties"][1]["rule"] == "US/surcharge/section-122"
+    assert sg["complete"] is False
+
+
+def test_cusma_rate_applies_only_to_us_or_mexican_origin():
+    # above CAD 150 from the US: duty regime, CUSMA (UST) Free
+    us = _one_line("CA", "200799", "200.00", "US", ship_from="US", destination_region="CA-ON")
+    assert [(d["rate"], d["rule"]) for d in us["duties"]] == [("0", "CA/duty/CUSMA-UST")]
+    assert us["complete"] is True
+    # the same jam from Singapore: no CA MFN rate sourced -> unknown, not 0
+    sg = _one_line("CA", "200799", "200.00", "SG", ship_from="SG", destination_region="CA-ON")
+    assert sg["duties"][0]["rate"] is None
+    assert sg["complete"] is False
+
+
+def test_australia_singapore_and_new_zealand_origin_free():
+    sg = _one_line("AU", "200799", "1500.00", "SG", ship_from="SG")
+    assert [(d["rate"], d["rule"]) for d in sg["duties"]] == [("0", "AU/duty/SAFTA-ANZCERTA")]
+    assert sg["tax_total"] == "150.00"
+    assert sg["complete"] is True
+    nz = _one_line("AU", "040900", "1500.00", "NZ", ship_from="NZ")
+    assert nz["duties"][0]["rule"] == "AU/duty/SAFTA-ANZCERTA"
+    # Malaysian origin: MAFTA/AANZFTA rates not sourced -> unknown
+    my = _one_line("AU", "200799", "1500.00", "MY", ship_from="MY")
+    assert my["duties"][0]["rate"] is None
+    assert my["complete"] is False
+
+
+@pytest.mark.parametrize(
+    ("region", "taxes", "total"),
+    [
+        ("CA-BC", [("gst", "0.05", "10.00"), ("sales_tax", "0.07", "14.00")], "24.00"),
+        ("CA-SK", [("gst", "0.05", "10.00"), ("sales_tax", "0.06", "12.00")], "22.00"),
+        ("CA-MB", [("gst", "0.05", "10.00"), ("sales_tax", "0.07", "14.00")], "24.00"),
+        # QST: collected by CBSA on release in Quebec (Revenu Quebec), not on the GST
+        ("CA-QC", [("gst", "0.05", "10.00"), ("sales_tax", "0.09975", "19.95")], "29.95"),
+        ("CA-ON", [("hst", "0.13", "26.00")], "26.00"),
+        ("CA-NS", [("hst", "0.14", "28.00")], "28.00"),
+        ("CA-NB", [("hst", "0.15", "30.00")], "30.00"),
+        ("CA-NL", [("hst", "0.15", "30.00")], "30.00"),
+        ("CA-PE", [("hst", "0.15", "30.00")], "30.00"),
+        ("CA-AB", [("gst", "0.05", "10.00")], "10.00"),
+        ("CA-YT", [("gst", "0.05", "10.00")], "10.00"),
+    ],
+)
+def test_canada_provincial_taxes_courier(region, taxes, total):
+    # roasted coffee (MFN Free) from China by courier, CAD 200
+    result = _one_line("CA", "090121", "200.00", "CN", ship_from="CN", destination_region=region)
+    assert [(t["kind"], t["rate"], t["amount"]) for t in result["taxes"]] == taxes
+    assert result["import_charges_total"] == total
+    assert result["complete"] is True
+
+
+def test_canada_pst_on_mail_with_canada_post_fee():
+    result = _one_line(
+        "CA", "090121", "200.00", "CN", ship_from="CN", destination_region="CA-MB", channel="mail"
+    )
+    assert [(t["rule"], t["amount"]) for t in result["taxes"]] == [
+        ("CA/gst/federal", "10.00"),
+        ("CA/rst/MB", "14.00"),
+    ]
+    assert result["fee_total"] == "9.95"
+    assert result["import_charges_total"] == "33.95"
+
+
+def test_canada_pst_in_cusma_tax_only_band_and_not_in_tax_free_band():
+    # CAD 40.01-150 from the US: duty-free, GST and BC PST due
+    taxed = _one_line("CA", "090121", "100.00", "US", ship_from="US", destination_region="CA-BC")
+    assert [(t["rule"], t["amount"]) for t in taxed["taxes"]] == [
+        ("CA/gst/federal", "5.00"),
+        ("CA/pst/BC", "7.00"),
+    ]
+    # up to CAD 40 from the US: no duty, no GST, no PST
+    free = _one_line("CA", "090121", "40.00", "US", ship_from="US", destination_region="CA-BC")
+    assert free["taxes"] == []
+    assert free["import_charges_total"] == "0.00"
+
+
+def test_canada_provincial_tax_is_on_value_plus_duty_not_on_gst():
+    # a duty-bearing line: CUSMA does not apply to Chinese origin, and the CA MFN rate is not
+    # sourced for 200799, so the quote passes the duty rate as a line override (10%)
+    payload = request(
+        "CA",
+        lines=[line("200799", "200.00", origin="CN", duty_rate="0.10")],
+        ship_from="CN",
+        destination_region="CA-QC",
+    )
+    result = quote(payload)
+    assert result["duty_total"] == "20.00"
+    # GST 5% of 220.00 = 11.00; QST 9.975% of 220.00 = 21.945 -> 21.95 (half-up)
+    assert [(t["rule"], t["base"], t["amount"]) for t in result["taxes"]] == [
+        ("CA/gst/federal", "220.00", "11.00"),
+        ("CA/qst/QC", "220.00", "21.95"),
+    ]
+    assert any("released from customs" in text for text in result["explanation"])
