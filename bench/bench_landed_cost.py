@@ -1,7 +1,8 @@
 """Landed-cost quotes per second for a 3-line parcel, in process (goal: >= 10,000 per core).
 
 Measures the pure engine (``landed_cost``) on an already-parsed request, the full JSON path
-(``landed_cost_quote``: parse + engine + serialise), and a no-op baseline loop of the same shape.
+(``landed_cost_quote``: parse + engine + serialise), the engine on a 3-line US parcel with specific
+and compound duties (per kg, cents each + %), and a no-op baseline loop of the same shape.
 Prints medians over several rounds and the ratio to the baseline. Machines are shared and noisy:
 read the medians and ratios, not a single figure.
 """
@@ -48,6 +49,25 @@ PAYLOAD = {
 }  # fmt: skip
 
 
+# The same shape with specific and compound duties (US: honey per kg, knives "cents each + %").
+SPECIFIC_PAYLOAD = {
+    **PAYLOAD,
+    "destination": "US",
+    "ship_from": "JP",
+    "currency": "USD",
+    "date": "2026-08-01",
+    "lines": [
+        {"hs_code": "821192", "description": "gyuto", "origin": "JP", "quantity": 2,
+         "unit_price": "200.00"},
+        {"hs_code": "821191", "description": "steak knives, set of 4", "origin": "JP",
+         "quantity": 1, "unit_price": "150.00", "supplementary_quantity": "4",
+         "supplementary_unit": "pieces"},
+        {"hs_code": "040900", "description": "honey", "origin": "NZ", "quantity": 3,
+         "unit_price": "39.90", "net_weight_kg": "1.26", "gross_weight_kg": "2.28"},
+    ],
+}  # fmt: skip
+
+
 def per_second(function: Callable[[], object]) -> float:
     count = 0
     start = time.process_time()
@@ -70,12 +90,16 @@ def main() -> int:
     book = get_rulebook()
     stored = RateTable()
     request = parse_request(PAYLOAD)
+    specific_request = parse_request(SPECIFIC_PAYLOAD)
 
     def baseline() -> object:
         return None
 
     def engine() -> object:
         return landed_cost(request, rulebook=book, fx=stored)
+
+    def engine_specific() -> object:
+        return landed_cost(specific_request, rulebook=book, fx=stored)
 
     def full_json() -> object:
         return landed_cost_quote(payload=PAYLOAD, stored_rates=stored)
@@ -84,6 +108,7 @@ def main() -> int:
     results = {
         "engine (parsed request)": median_rate(engine),
         "JSON in/out": median_rate(full_json),
+        "engine, specific duties": median_rate(engine_specific),
     }
     print(f"no-op baseline            {base:14,.0f} calls/s")
     for name, rate in results.items():

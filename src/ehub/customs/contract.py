@@ -22,6 +22,7 @@ from ehub.customs.domain import (
     LandedCostRequest,
     LandedCostResult,
     RequestLine,
+    SpecificDetail,
     TaxLine,
 )
 
@@ -33,8 +34,11 @@ REQUEST_KEYS = {
 }  # fmt: skip
 LINE_KEYS = {
     "hs_code", "description", "origin", "quantity", "unit_price", "duty_rate", "tax_rate",
-    "consumption_tax_rate",
+    "consumption_tax_rate", "net_weight_kg", "gross_weight_kg", "supplementary_quantity",
+    "supplementary_unit",
 }  # fmt: skip
+# units a line's ``supplementary_quantity`` may be given in (for specific duties)
+SUPPLEMENTARY_UNITS = {"m2", "pieces"}
 FEE_KEYS = {"name", "amount", "in_tax_base"}
 BUYER_TYPES = {"consumer", "business"}
 MAX_LINES = 200
@@ -263,6 +267,31 @@ def _line(item: Any, index: int) -> RequestLine:
         raise _error("invalid_request", "quantity is too large", f"{path}.quantity")
     if "unit_price" not in item:
         raise _error("invalid_request", "unit_price is required", f"{path}.unit_price")
+    net = _optional_amount(item.get("net_weight_kg"), f"{path}.net_weight_kg")
+    gross = _optional_amount(item.get("gross_weight_kg"), f"{path}.gross_weight_kg")
+    if net is not None and gross is not None and gross < net:
+        raise _error(
+            "invalid_request",
+            "gross_weight_kg (goods and packing) must not be less than net_weight_kg",
+            f"{path}.gross_weight_kg",
+        )
+    supplementary = _optional_amount(
+        item.get("supplementary_quantity"), f"{path}.supplementary_quantity"
+    )
+    unit = item.get("supplementary_unit")
+    if unit is not None and unit not in SUPPLEMENTARY_UNITS:
+        raise _error(
+            "invalid_request",
+            f"supplementary_unit must be one of {', '.join(sorted(SUPPLEMENTARY_UNITS))}",
+            f"{path}.supplementary_unit",
+        )
+    if (unit is None) != (supplementary is None):
+        missing = "supplementary_unit" if unit is None else "supplementary_quantity"
+        raise _error(
+            "invalid_request",
+            "supplementary_quantity and supplementary_unit go together",
+            f"{path}.{missing}",
+        )
     return RequestLine(
         hs_code=hs_code,
         description=description,
@@ -274,7 +303,15 @@ def _line(item: Any, index: int) -> RequestLine:
         consumption_tax_rate=_rate(
             item.get("consumption_tax_rate"), f"{path}.consumption_tax_rate"
         ),
+        net_weight_kg=net,
+        gross_weight_kg=gross,
+        supplementary_quantity=supplementary,
+        supplementary_unit=unit,
     )
+
+
+def _optional_amount(value: Any, field: str) -> Decimal | None:
+    return None if value is None else _decimal(value, field)
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -288,13 +325,27 @@ def _rate_text(value: Decimal | None) -> str | None:
 
 
 def _duty(duty: DutyLine) -> dict[str, Any]:
-    return {
+    result: dict[str, Any] = {
         "line": duty.line,
         "hs_code": duty.hs_code,
         "rate": _rate_text(duty.rate),
         "base": str(duty.base),
         "amount": _amount(duty.amount),
         "rule": duty.rule,
+    }
+    if duty.specific is not None:  # only on duties with a specific part
+        result["specific"] = _specific(duty.specific)
+    return result
+
+
+def _specific(detail: SpecificDetail) -> dict[str, Any]:
+    return {
+        "amount_per_unit": _rate_text(detail.amount_per_unit),
+        "unit": detail.unit,
+        "quantity": _rate_text(detail.quantity),
+        "currency": detail.currency,
+        "combine": detail.combine,
+        "applied": detail.applied,
     }
 
 

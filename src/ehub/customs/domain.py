@@ -59,6 +59,11 @@ class RequestLine:
     duty_rate: Decimal | None = None
     tax_rate: Decimal | None = None
     consumption_tax_rate: Decimal | None = None
+    # quantities for specific duties, for the whole line (all ``quantity`` units); None: not given
+    net_weight_kg: Decimal | None = None
+    gross_weight_kg: Decimal | None = None
+    supplementary_quantity: Decimal | None = None
+    supplementary_unit: str | None = None  # "m2" | "pieces"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +137,48 @@ class Param:
         return None
 
 
+# Units a specific duty can be levied on, and the request-line quantity each one needs.
+SPECIFIC_UNITS = {
+    "kg": "net_weight_kg",
+    "kg_gross": "gross_weight_kg",
+    "m2": "supplementary_quantity in m2",
+    "piece": "supplementary_quantity in pieces",  # falls back to the line's quantity
+}
+UNIT_WORDS = {"kg": "kg (net)", "kg_gross": "kg (gross)", "m2": "m²", "piece": "piece"}
+
+
+@dataclass(frozen=True, slots=True)
+class SpecificRate:
+    """The specific (per-quantity) part of a duty rate, e.g. 1.9 US cents per kg.
+
+    ``combine``: ``sum`` = ad valorem + specific (a compound duty); ``max``/``min`` = the greater or
+    lesser of two alternatives: ``alternative`` (an ad valorem rate) against the compound, or, when
+    there is no ``alternative``, the ad valorem part against the specific part.
+    ``minimum``/``maximum`` bound the whole duty, as amounts per ``per`` units.
+    """
+
+    amount: Decimal  # in ``currency`` per ``per`` units
+    unit: str  # a key of SPECIFIC_UNITS
+    currency: str
+    per: Decimal = ONE
+    combine: str = "sum"
+    alternative: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+
+    @property
+    def per_unit(self) -> Decimal:
+        return self.amount / self.per if self.per != ONE else self.amount
+
+
 @dataclass(frozen=True, slots=True)
 class RateTableVersion:
     validity: Validity
     rule_id: str
     rates: Mapping[str, Decimal | None]  # HS prefix (2/4/6 digits) -> rate (None: known unknown)
     sources: Mapping[str, str]  # HS prefix -> source URL
+    # HS prefix -> specific part; ``rates`` then holds the ad valorem part (0 if none)
+    specific: Mapping[str, SpecificRate] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,14 +390,27 @@ class Refusal:
 
 
 @dataclass(frozen=True, slots=True)
+class SpecificDetail:
+    """How the specific part of a duty was computed (shown as ``specific`` in the response)."""
+
+    amount_per_unit: Decimal  # in ``currency`` (the rule's) per one ``unit``
+    unit: str
+    quantity: Decimal
+    currency: str
+    combine: str  # sum | max | min
+    applied: bool  # False: the other (ad valorem) alternative was charged
+
+
+@dataclass(frozen=True, slots=True)
 class DutyLine:
     line: int | None
     hs_code: str | None
-    rate: Decimal | None  # None: no known rate
+    rate: Decimal | None  # None: no known rate; else the ad valorem part of the applied formula
     base: Decimal
     amount: Decimal | None  # None: not computable (unknown rate)
     rule: str | None
     kind: str = "duty"
+    specific: SpecificDetail | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -710,7 +764,9 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
 
 
 def _zero_duty(duty: DutyLine) -> DutyLine:
-    return DutyLine(duty.line, duty.hs_code, duty.rate, duty.base, ZERO, duty.rule, duty.kind)
+    return DutyLine(
+        duty.line, duty.hs_code, duty.rate, duty.base, ZERO, duty.rule, duty.kind, duty.specific
+    )
 
 
 def _zero_tax(tax: TaxLine) -> TaxLine:
@@ -888,7 +944,7 @@ def _duties(
     elif spec.kind == "mfn":
         table = rules.tables.get(spec.table)
         for index, line in enumerate(request.lines):
-            rate, rule_id, label = _duty_rate(quote, line, table, spec.table)
+            rate, rule_id, label, specific = _duty_rate(quote, line, table, spec.table)
             base = line_cv[index]
             if rate is None:
                 duties.append(DutyLine(index, line.hs_code, None, base, None, None))
@@ -903,6 +959,12 @@ def _duties(
                 quote.explanation.append(
                     f"Line {index} ({line.hs_code}): duty rate unknown to ehub; not included."
                 )
+                continue
+            if specific is not None:
+                duty = _specific_duty(quote, index, line, rate, specific, base, label, rule_id)
+                duties.append(duty)
+                if duty.amount is not None:
+                    line_duty[index] = duty.amount
                 continue
             amount = quote.round(base * rate)
             line_duty[index] = amount
@@ -999,10 +1061,10 @@ def _spread(target: list[Decimal], amount: Decimal, weights: list[Decimal], q: D
 
 def _duty_rate(
     quote: _Quote, line: RequestLine, table: RateTableVersion | None, table_name: str
-) -> tuple[Decimal | None, str | None, str]:
+) -> tuple[Decimal | None, str | None, str, SpecificRate | None]:
     if line.duty_rate is not None:
         quote.rules_used.setdefault("request/duty_rate", "the request (line override)")
-        return line.duty_rate, "request/duty_rate", "overridden"
+        return line.duty_rate, "request/duty_rate", "overridden", None
     request = quote.request
     for preference in quote.rules.preferences:
         if preference.origin_in and line.origin not in preference.origin_in:
@@ -1014,12 +1076,127 @@ def _duty_rate(
         if found is not None and found[1] is not None and pref_table is not None:
             prefix, rate = found
             rule_id = quote.use(_table_rule(pref_table, prefix))
-            return rate, rule_id, f"preferential ({preference.id})"
+            specific = pref_table.specific.get(prefix) if pref_table.specific else None
+            return rate, rule_id, f"preferential ({preference.id})", specific
     found = _hs_lookup(table, line.hs_code)
     if found is None or found[1] is None or table is None:
-        return None, None, ""
+        return None, None, "", None
     prefix, rate = found
-    return rate, quote.use(_table_rule(table, prefix)), "MFN"
+    specific = table.specific.get(prefix) if table.specific else None
+    return rate, quote.use(_table_rule(table, prefix)), "MFN", specific
+
+
+def _line_quantity(line: RequestLine, unit: str) -> Decimal | None:
+    """The line's quantity in a specific duty's unit, or None when the request lacks it."""
+    if unit == "kg":
+        return line.net_weight_kg
+    if unit == "kg_gross":
+        return line.gross_weight_kg
+    if unit == "piece":
+        if line.supplementary_unit == "pieces" and line.supplementary_quantity is not None:
+            return line.supplementary_quantity
+        return Decimal(line.quantity)
+    if line.supplementary_unit == unit:  # m2
+        return line.supplementary_quantity
+    return None
+
+
+def _qty(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _specific_duty(
+    quote: _Quote,
+    index: int,
+    line: RequestLine,
+    ad_valorem: Decimal,
+    specific: SpecificRate,
+    base: Decimal,
+    label: str,
+    rule_id: str | None,
+) -> DutyLine:
+    """A specific or compound duty: ad valorem part + amount per unit, or alternatives."""
+    unit_words = UNIT_WORDS[specific.unit]
+    per_unit = specific.per_unit
+    rate_text = f"{specific.currency} {_qty(per_unit)} per {unit_words}"
+    quantity = _line_quantity(line, specific.unit)
+    if quantity is None:
+        needed = SPECIFIC_UNITS[specific.unit]
+        quote.unknown.append(
+            UnknownRate(
+                index,
+                line.hs_code,
+                "duty",
+                f"{quote.destination.country} duty on HS {line.hs_code} includes {rate_text}: "
+                f"needs {needed}",
+            )
+        )
+        quote.explanation.append(
+            f"Line {index} ({line.hs_code}): the duty includes {rate_text}, but the request gives "
+            f"no {needed}; not included."
+        )
+        return DutyLine(index, line.hs_code, None, base, None, None)
+    per_unit_local = quote.to_local(per_unit, specific.currency, "fx")
+    specific_part = per_unit_local * quantity
+    compound = base * ad_valorem + specific_part
+    unit_short = {"kg": "kg", "kg_gross": "kg", "m2": "m²", "piece": "pieces"}[specific.unit]
+    shown_specific = f"{rate_text} × {_qty(quantity)} {unit_short}"
+    compound_text = (
+        f"{_pct(ad_valorem)} of {quote.shown(base)} + {shown_specific}"
+        if ad_valorem
+        else shown_specific
+    )
+    rate = ad_valorem
+    applied = True
+    if specific.combine == "sum":
+        raw = compound
+        words = compound_text
+    else:
+        pick = max if specific.combine == "max" else min
+        which = "greater" if specific.combine == "max" else "lesser"
+        if specific.alternative is not None:
+            other_rate = specific.alternative
+            other = base * other_rate
+            mine = compound
+        else:  # "x% or y per kg": the ad valorem part alone against the specific part alone
+            other_rate = ad_valorem
+            other = base * ad_valorem
+            mine = specific_part
+            compound_text = shown_specific
+            rate = ZERO
+        raw = pick(other, mine)
+        # on a tie the ad valorem alternative is reported
+        applied = mine > other if specific.combine == "max" else mine < other
+        if not applied:
+            rate = other_rate
+        words = (
+            f"the {which} of {_pct(other_rate)} of {quote.shown(base)} "
+            f"({quote.fmt(other)}) and {compound_text} ({quote.fmt(mine)})"
+        )
+    bound = ""
+    if specific.minimum is not None:
+        low = quote.to_local(specific.minimum / specific.per, specific.currency, "fx") * quantity
+        if raw < low:
+            raw, bound = low, " (the minimum)"
+    if specific.maximum is not None:
+        high = quote.to_local(specific.maximum / specific.per, specific.currency, "fx") * quantity
+        if raw > high:
+            raw, bound = high, " (the maximum)"
+    amount = quote.round(raw)
+    conversion = ""
+    if specific.currency != quote.currency:
+        conversion = (
+            f" ({specific.currency} converted at {quote.to_local(ONE, specific.currency, 'fx')}"
+            f" {quote.currency})"
+        )
+    quote.explanation.append(
+        f"Line {index} ({line.hs_code}): {label} duty {words}{bound}{conversion} = "
+        f"{quote.shown(amount)}."
+    )
+    detail = SpecificDetail(
+        per_unit, specific.unit, quantity, specific.currency, specific.combine, applied
+    )
+    return DutyLine(index, line.hs_code, rate, base, amount, rule_id, "duty", detail)
 
 
 def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> list[TaxLine]:

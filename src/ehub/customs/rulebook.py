@@ -21,6 +21,7 @@ import pycountry
 from ehub.core.currencies import UnknownCurrency, normalize_currency
 from ehub.customs.domain import (
     ROUNDING_MODES,
+    SPECIFIC_UNITS,
     Condition,
     Destination,
     DutySpec,
@@ -35,6 +36,7 @@ from ehub.customs.domain import (
     Restriction,
     RuleBook,
     RuleRef,
+    SpecificRate,
     TaxSpec,
     Validity,
 )
@@ -55,6 +57,11 @@ CODE_CONDITIONS = {
 TAX_BASE_PARTS = {"goods", "shipping", "insurance", "carrier_fees", "customs_value", "duty"}
 DUTY_KINDS = {"none", "mfn", "flat", "per_subheading", "flat_minus"}
 COLLECTED = {"at_checkout", "at_border"}
+SPECIFIC_UNIT_NAMES = frozenset(SPECIFIC_UNITS)
+COMBINE = {"sum", "max", "min"}
+SPECIFIC_KEYS = {
+    "ad_valorem", "specific", "unit", "currency", "per", "combine", "alternative", "min", "max",
+}  # fmt: skip
 OVERRIDES = {"tax_rate", "consumption_tax_rate"}
 
 
@@ -256,10 +263,14 @@ def _parse_tables(reader: _Reader, data: Any) -> dict[str, HsRateTable]:
             sources_data = reader.table(version.get("sources", {}), f"{vpath}.sources")
             rates: dict[str, Decimal | None] = {}
             sources: dict[str, str] = {}
+            specific: dict[str, SpecificRate] = {}
             for prefix, raw in rates_data.items():
                 key = f"{vpath}.rates.{prefix}"
                 _hs_prefix(reader, prefix, key)
-                rates[prefix] = None if raw == "unknown" else reader.rate(raw, key)
+                if isinstance(raw, dict):
+                    rates[prefix], specific[prefix] = _parse_specific(reader, raw, key)
+                else:
+                    rates[prefix] = None if raw == "unknown" else reader.rate(raw, key)
                 sources[prefix] = default_source
             for prefix, url in sources_data.items():
                 key = f"{vpath}.sources.{prefix}"
@@ -269,11 +280,65 @@ def _parse_tables(reader: _Reader, data: Any) -> dict[str, HsRateTable]:
                     raise reader.fail(key, "must be an http(s) URL")
                 sources[prefix] = url
             versions.append(
-                RateTableVersion(reader.validity(version, vpath), rule_id, rates, sources)
+                RateTableVersion(reader.validity(version, vpath), rule_id, rates, sources, specific)
             )
         _check_no_overlap(reader, path, [v.validity for v in versions])
         tables[name] = HsRateTable(name, tuple(versions))
     return tables
+
+
+def _parse_specific(
+    reader: _Reader, data: dict[str, Any], key: str
+) -> tuple[Decimal, SpecificRate]:
+    """``{ad_valorem, specific, unit, currency, per, combine, alternative, min, max}``: the ad
+    valorem part (default 0) and the specific part of a duty rate."""
+    reader.check_keys(data, SPECIFIC_KEYS, key)
+    ad_valorem = reader.rate(data.get("ad_valorem", "0"), f"{key}.ad_valorem")
+    amount = reader.decimal(reader.get(data, "specific", key), f"{key}.specific", low=Decimal(0))
+    unit = reader.string(data, "unit", key)
+    if unit not in SPECIFIC_UNIT_NAMES:
+        raise reader.fail(
+            f"{key}.unit", f"must be one of {', '.join(sorted(SPECIFIC_UNIT_NAMES))}, got {unit!r}"
+        )
+    try:
+        currency = normalize_currency(reader.string(data, "currency", key))
+    except UnknownCurrency as exc:
+        raise reader.fail(f"{key}.currency", str(exc)) from exc
+    per = reader.decimal(data.get("per", "1"), f"{key}.per", low=Decimal(0))
+    if per == 0:
+        raise reader.fail(f"{key}.per", "must be positive (e.g. 100 for EUR x/100 kg)")
+    combine = data.get("combine", "sum")
+    if combine not in COMBINE:
+        raise reader.fail(f"{key}.combine", f"must be one of {', '.join(sorted(COMBINE))}")
+    alternative = None
+    if "alternative" in data:
+        if combine == "sum":
+            raise reader.fail(
+                f"{key}.alternative", 'an alternative rate needs combine = "max" or "min"'
+            )
+        alternative = reader.rate(data["alternative"], f"{key}.alternative")
+    elif combine != "sum" and ad_valorem == 0:
+        raise reader.fail(
+            f"{key}.combine",
+            f'combine = "{combine}" compares two alternatives: give ad_valorem or alternative',
+        )
+    minimum = maximum = None
+    if "min" in data:
+        minimum = reader.decimal(data["min"], f"{key}.min", low=Decimal(0))
+    if "max" in data:
+        maximum = reader.decimal(data["max"], f"{key}.max", low=Decimal(0))
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise reader.fail(f"{key}.min", "is greater than max")
+    return ad_valorem, SpecificRate(
+        amount=amount,
+        unit=unit,
+        currency=currency,
+        per=per,
+        combine=combine,
+        alternative=alternative,
+        minimum=minimum,
+        maximum=maximum,
+    )
 
 
 def _parse_condition(reader: _Reader, data: Any, path: str) -> Condition:
@@ -676,6 +741,11 @@ def _check_references(
                 need_param(name, f"{path}.taxes.by_region.{region}", amount=False)
             if tax.table and tax.table not in tables:
                 raise reader.fail(f"{path}.taxes.table", f"refers to unknown table {tax.table!r}")
+            if tax.table and any(v.specific for v in tables[tax.table].versions):
+                raise reader.fail(
+                    f"{path}.taxes.table",
+                    f"table {tax.table!r} has specific (per-unit) rates; a tax table needs rates",
+                )
         for fee in regime.fees:
             need_param(fee.amount, f"{path}.fees.amount", amount=True)
             need_param(fee.rate, f"{path}.fees.rate", amount=False)

@@ -36,6 +36,24 @@ def money_text(places: int) -> st.SearchStrategy[str]:
 
 
 @st.composite
+def quantities(draw: st.DrawFn) -> dict[str, str]:
+    """Optional line quantities for specific duties: weights (gross >= net) and m2 or pieces."""
+    extra: dict[str, str] = {}
+    weight = st.decimals(min_value=0, max_value=50, places=3, allow_nan=False)
+    net = draw(st.none() | weight)
+    if net is not None:
+        extra["net_weight_kg"] = str(net)
+    if draw(st.booleans()):
+        packing = draw(weight)
+        extra["gross_weight_kg"] = str((net or 0) + packing)
+    unit = draw(st.sampled_from([None, "m2", "pieces"]))
+    if unit is not None:
+        extra["supplementary_unit"] = unit
+        extra["supplementary_quantity"] = str(draw(weight))
+    return extra
+
+
+@st.composite
 def requests(draw: st.DrawFn) -> dict[str, Any]:
     destination = draw(st.sampled_from(DESTINATIONS))
     currency = CURRENCY.get(destination, "EUR")
@@ -43,13 +61,17 @@ def requests(draw: st.DrawFn) -> dict[str, Any]:
     key = "EU" if "EU.toml" in BOOK.destinations[destination].files else destination
     lines = draw(
         st.lists(
-            st.fixed_dictionaries(
-                {
-                    "hs_code": st.sampled_from(DEMO_CODES),
-                    "origin": st.sampled_from(ORIGINS),
-                    "quantity": st.integers(1, 5),
-                    "unit_price": money_text(places),
-                }
+            st.builds(
+                lambda fixed, extra: {**fixed, **extra},
+                st.fixed_dictionaries(
+                    {
+                        "hs_code": st.sampled_from(DEMO_CODES),
+                        "origin": st.sampled_from(ORIGINS),
+                        "quantity": st.integers(1, 5),
+                        "unit_price": money_text(places),
+                    }
+                ),
+                quantities(),
             ),
             min_size=1,
             max_size=4,
@@ -118,6 +140,11 @@ def test_quote_invariants(payload: dict[str, Any]) -> None:
     ids = {r["id"] for r in result["rules"]}
     for item in result["duties"] + result["taxes"] + result["fees"]:
         assert item["rule"] is None or item["rule"] in ids
+    for duty in result["duties"]:  # a specific part is shown only with a computed amount
+        if "specific" in duty:
+            assert duty["amount"] is not None
+            assert duty["rate"] is not None
+            assert Decimal(duty["specific"]["quantity"]) >= 0
 
 
 @settings(max_examples=300, deadline=None)
