@@ -19,6 +19,7 @@ from ehub.ledger.domain import ReleaseBreakdown
 from ehub.ledger.models import CommissionRate
 from ehub.ledger.services import escrow_fund, escrow_release, payouts_run
 from ehub.markets.services import fx_quote_lock
+from ehub.payments.tests.factories import payments_one_of_each
 from ehub.markets.tests.factories import FxRateFactory, MarketFactory
 from ehub.sellers.services import seller_api_key_create
 
@@ -54,6 +55,7 @@ def one_of_everything(db):
     )
     payouts_run()
     CommissionRate.objects.create(seller=variant.seller, rate=Decimal("0.04"))
+    payments_one_of_each()
 
 
 @pytest.mark.parametrize("model", EHUB_MODELS, ids=lambda m: m._meta.label)

@@ -115,6 +115,7 @@ def _register_routers() -> None:
     from ehub.customs.api import router as customs_router
     from ehub.ledger.api import router as ledger_router
     from ehub.markets.api import router as markets_router
+    from ehub.payments.api import router as payments_router
     from ehub.sellers.api import router as sellers_router
 
     api.add_router("/", accounts_router)
@@ -124,6 +125,7 @@ def _register_routers() -> None:
     api.add_router("/", seller_products_router)
     api.add_router("/", catalog_router)
     api.add_router("/", ledger_router)
+    api.add_router("/", payments_router)
 
 
 _register_routers()

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ehub.customs",
     "ehub.catalog",
     "ehub.ledger",
+    "ehub.payments",
     "ehub.demo",
 ]
 
@@ -205,3 +206,20 @@ EHUB_HS_DATA_DIR = Path(
 EHUB_FX_QUOTE_TTL_SECONDS = _env_int("EHUB_FX_QUOTE_TTL_SECONDS", 900, minimum=1)
 # How old the newest stored rate for a pair may be before conversion refuses it (days).
 EHUB_FX_MAX_AGE_DAYS = _env_int("EHUB_FX_MAX_AGE_DAYS", 7)
+
+# -- payments ----------------------------------------------------------------------------------
+# The sandbox provider (hosted page + test cards, docs/payments.md). Off by default in production:
+# anyone holding a sandbox link could "pay" with the 4242 test card.
+EHUB_PAYMENTS_SANDBOX_ENABLED = (
+    os.environ.get("EHUB_PAYMENTS_SANDBOX_ENABLED", "0" if PRODUCTION else "1") == "1"
+)
+# The shared secret the sandbox signs its callbacks with (HMAC-SHA256).
+EHUB_PAYMENTS_SANDBOX_SECRET = os.environ.get(
+    "EHUB_PAYMENTS_SANDBOX_SECRET", "ehub-sandbox-callback-secret-for-development"
+)
+# How far a callback's signed timestamp may be from now, either way, before it is a replay (s).
+EHUB_PAYMENTS_SIGNATURE_TOLERANCE_SECONDS = _env_int(
+    "EHUB_PAYMENTS_SIGNATURE_TOLERANCE_SECONDS", 300, minimum=1
+)
+# How long a payment may stay pending before `ehub payments expire` marks it failed (s).
+EHUB_PAYMENTS_PENDING_TTL_SECONDS = _env_int("EHUB_PAYMENTS_PENDING_TTL_SECONDS", 1800, minimum=1)

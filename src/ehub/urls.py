@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from ehub.api import api, api_path_not_found
@@ -10,6 +10,7 @@ admin.site.index_title = "Cross-border commerce hub"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("ehub.payments.urls")),  # the sandbox provider's hosted payment page
     # The API root: ninja's own answers an HTML 404 unless DEBUG; send people to the docs.
     path("api/v1/", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/v1/", api.urls),
