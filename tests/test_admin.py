@@ -19,8 +19,9 @@ from ehub.ledger.domain import ReleaseBreakdown
 from ehub.ledger.models import CommissionRate
 from ehub.ledger.services import escrow_fund, escrow_release, payouts_run
 from ehub.markets.services import fx_quote_lock
-from ehub.payments.tests.factories import payments_one_of_each
 from ehub.markets.tests.factories import FxRateFactory, MarketFactory
+from ehub.orders.tests.helpers import one_placed_order
+from ehub.payments.tests.factories import payments_one_of_each
 from ehub.sellers.services import seller_api_key_create
 
 EHUB_MODELS = [model for model in apps.get_models() if model.__module__.startswith("ehub.")]
@@ -56,6 +57,7 @@ def one_of_everything(db):
     payouts_run()
     CommissionRate.objects.create(seller=variant.seller, rate=Decimal("0.04"))
     payments_one_of_each()
+    one_placed_order()
 
 
 @pytest.mark.parametrize("model", EHUB_MODELS, ids=lambda m: m._meta.label)

@@ -112,9 +112,11 @@ def _register_routers() -> None:
     from ehub.accounts.api import router as accounts_router
     from ehub.catalog.api import public_router as catalog_router
     from ehub.catalog.api import seller_products_router
+    from ehub.checkout.api import router as checkout_router
     from ehub.customs.api import router as customs_router
     from ehub.ledger.api import router as ledger_router
     from ehub.markets.api import router as markets_router
+    from ehub.orders.api import router as orders_router
     from ehub.payments.api import router as payments_router
     from ehub.sellers.api import router as sellers_router
 
@@ -126,6 +128,8 @@ def _register_routers() -> None:
     api.add_router("/", catalog_router)
     api.add_router("/", ledger_router)
     api.add_router("/", payments_router)
+    api.add_router("/", checkout_router)
+    api.add_router("/", orders_router)
 
 
 _register_routers()

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "ehub.sellers",
     "ehub.customs",
     "ehub.catalog",
+    "ehub.inventory",
+    "ehub.checkout",
+    "ehub.orders",
     "ehub.ledger",
     "ehub.payments",
     "ehub.demo",
@@ -223,3 +226,13 @@ EHUB_PAYMENTS_SIGNATURE_TOLERANCE_SECONDS = _env_int(
 )
 # How long a payment may stay pending before `ehub payments expire` marks it failed (s).
 EHUB_PAYMENTS_PENDING_TTL_SECONDS = _env_int("EHUB_PAYMENTS_PENDING_TTL_SECONDS", 1800, minimum=1)
+
+# -- checkout and orders -----------------------------------------------------------------------
+# How long a checkout quote (prices, shipping, FX, landed cost) stays valid (seconds).
+EHUB_CHECKOUT_QUOTE_TTL_SECONDS = _env_int("EHUB_CHECKOUT_QUOTE_TTL_SECONDS", 900, minimum=1)
+# Unpaid orders older than this are cancelled by `ehub orders expire-unpaid` (minutes).
+EHUB_ORDERS_UNPAID_TTL_MINUTES = _env_int("EHUB_ORDERS_UNPAID_TTL_MINUTES", 30, minimum=1)
+# Stored Idempotency-Key responses are kept at least this long (hours; never under 24).
+EHUB_ORDERS_IDEMPOTENCY_KEY_TTL_HOURS = _env_int(
+    "EHUB_ORDERS_IDEMPOTENCY_KEY_TTL_HOURS", 24, minimum=24
+)

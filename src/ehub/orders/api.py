@@ -1,0 +1,42 @@
+"""Orders over HTTP (buyers, signed in). Mount with ``api.add_router("/", router)``."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Header, Router
+
+from ehub.core.auth import session_auth
+from ehub.orders.schemas import OrderIn, OrderOut, order_out
+from ehub.orders.selectors import order_get_for_buyer, order_list_for_buyer
+from ehub.orders.services import order_place_idempotent
+
+router = Router(tags=["orders"], auth=session_auth)
+
+
+@router.post(
+    "/orders",
+    response={201: OrderOut},
+    summary="Place an order from a quote (Idempotency-Key header required)",
+)
+def order_create(
+    request: HttpRequest,
+    payload: OrderIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> JsonResponse:
+    stored = order_place_idempotent(
+        buyer=request.auth, idempotency_key=idempotency_key, payload=payload.dict()
+    )
+    response = JsonResponse(stored.body, status=stored.status)
+    if stored.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+@router.get("/orders", response=list[OrderOut], summary="The signed-in buyer's orders")
+def order_list(request: HttpRequest, status: str | None = None) -> list[OrderOut]:
+    return [order_out(order) for order in order_list_for_buyer(buyer=request.auth, status=status)]
+
+
+@router.get("/orders/{order_id}", response=OrderOut, summary="One of the buyer's orders")
+def order_get(request: HttpRequest, order_id: int) -> OrderOut:
+    return order_out(order_get_for_buyer(buyer=request.auth, order_id=order_id))

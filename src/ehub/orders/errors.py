@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrdersErrorCode(StrEnum):
+    IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    QUOTE_EXPIRED = "quote_expired"
+    QUOTE_NOT_SELLABLE = "quote_not_sellable"
+    QUOTE_ALREADY_ORDERED = "quote_already_ordered"
+    CROSS_BORDER_LIMIT = "cross_border_limit_exceeded"
+    ILLEGAL_TRANSITION = "illegal_order_transition"
+    PAYMENT_MISMATCH = "payment_mismatch"

@@ -1,0 +1,53 @@
+"""``ehub orders expire-unpaid`` and ``ehub orders purge-idempotency-keys``: run by a scheduler
+(cron every few minutes today; a task worker later)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ehub.orders.services import idempotency_keys_purge, order_expire_unpaid
+
+
+class Command(BaseCommand):
+    help = "Order housekeeping: cancel unpaid orders (returning stock), purge old idempotency keys."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        expire = sub.add_parser(
+            "expire-unpaid", help="cancel orders unpaid for too long and return their stock"
+        )
+        expire.add_argument(
+            "--older-than-minutes",
+            type=int,
+            default=None,
+            help="default: EHUB_ORDERS_UNPAID_TTL_MINUTES",
+        )
+        purge = sub.add_parser(
+            "purge-idempotency-keys", help="delete stored idempotency keys past their TTL"
+        )
+        purge.add_argument(
+            "--older-than-hours",
+            type=int,
+            default=None,
+            help="default and minimum: EHUB_ORDERS_IDEMPOTENCY_KEY_TTL_HOURS (≥ 24)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "expire-unpaid":
+            minutes = options["older_than_minutes"]
+            cancelled = order_expire_unpaid(
+                older_than=dt.timedelta(minutes=minutes) if minutes is not None else None
+            )
+            self.stdout.write(
+                f"cancelled {len(cancelled)} unpaid order(s)"
+                + (": " + ", ".join(f"ORD-{pk}" for pk in cancelled) if cancelled else "")
+            )
+        else:
+            hours = options["older_than_hours"]
+            deleted = idempotency_keys_purge(
+                older_than=dt.timedelta(hours=hours) if hours is not None else None
+            )
+            self.stdout.write(f"deleted {deleted} idempotency key(s)")

@@ -1,0 +1,388 @@
+"""Placing orders (one transaction, idempotent), the status pipeline, unpaid-order expiry and the
+payment-capture hook.
+
+Nothing here calls a payment provider or any other external system: placement holds row locks
+(the stock counters, a CN buyer's identity row) only for its own short transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from ehub.checkout.models import CartLine, Quote
+from ehub.core import clock
+from ehub.core.errors import Conflict, DomainError, NotFound
+from ehub.core.events import audit_record
+from ehub.core.money import Money
+from ehub.customs.rulebook import get_rulebook
+from ehub.inventory.services import stock_return, stock_take
+from ehub.orders.domain import (
+    IllegalTransition,
+    OrderStatus,
+    cross_border_limit_problems,
+    transition_check,
+)
+from ehub.orders.errors import OrdersErrorCode
+from ehub.orders.models import CrossBorderBuyer, IdempotencyKey, Order, OrderLine, OrderParcel
+from ehub.orders.selectors import cross_border_year_to_date
+
+# Destinations with per-buyer limits: the rule-file parameters holding the per-order and annual
+# limits (the figures themselves are data, in src/ehub/customs/rules/CN.toml).
+CROSS_BORDER_LIMIT_PARAMS = {"CN": ("cbec_order_limit", "cbec_annual_limit")}
+IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
+ORDER_REF_PATTERN = re.compile(r"^ORD-(\d+)(?:/(\d+))?$")
+
+
+# -- placement ---------------------------------------------------------------------------------
+def _check_cross_border_limits(*, quote: Quote, order_value_minor: int, item_count: int) -> None:
+    params = CROSS_BORDER_LIMIT_PARAMS.get(quote.country)
+    if params is None or not quote.identity_digest:
+        return
+    # Serialise this person's placements: the annual total is read and added to under a lock.
+    CrossBorderBuyer.objects.select_for_update().get_or_create(
+        identity_digest=quote.identity_digest
+    )
+    today = clock.today()
+    rules = get_rulebook().for_destination(quote.country, today)
+    order_limit, annual_limit = (rules.params[name].value for name in params)
+    year_to_date = cross_border_year_to_date(
+        identity_digest=quote.identity_digest, year=today.year, currency=quote.currency
+    )
+    problems = cross_border_limit_problems(
+        order_value=Money.from_minor_units(order_value_minor, quote.currency).amount,
+        item_count=item_count,
+        year_to_date=year_to_date.amount,
+        order_limit=Decimal(order_limit),
+        annual_limit=Decimal(annual_limit),
+    )
+    if problems:
+        raise DomainError(
+            OrdersErrorCode.CROSS_BORDER_LIMIT,
+            problems[0],
+            {"problems": problems, "rules": [f"{quote.country}/{name}" for name in params]},
+            status=422,
+        )
+
+
+def order_place(*, buyer: Any, quote_id: Any) -> Order:
+    """Place an order from a quote in one transaction: stock taken, limits checked, order,
+    parcels and lines written from the quote's locked figures, cart emptied, audit event."""
+    with transaction.atomic():
+        return _order_place(buyer=buyer, quote_id=quote_id).order
+
+
+@dataclass(frozen=True)
+class _Placed:
+    order: Order
+    parcels: list[OrderParcel]
+    lines: list[OrderLine]
+
+
+def _order_place(*, buyer: Any, quote_id: Any) -> _Placed:
+    """``order_place`` without its own transaction (the caller's encloses it); returns what it
+    wrote, so the response is serialised without reading it back."""
+    quote = Quote.objects.filter(public_id=quote_id, buyer=buyer).first()
+    if quote is None:
+        raise NotFound("no such quote", {"quote_id": str(quote_id)})
+    moment = clock.now()
+    if moment >= quote.expires_at:
+        raise Conflict(
+            "the quote has expired; ask for a new one",
+            {"quote_id": str(quote.public_id), "expired_at": quote.expires_at.isoformat()},
+            code=OrdersErrorCode.QUOTE_EXPIRED,
+        )
+    if not quote.sellable:
+        raise DomainError(
+            OrdersErrorCode.QUOTE_NOT_SELLABLE,
+            "this quote cannot be ordered: " + quote.problems[0]["reason"],
+            {"problems": quote.problems},
+            status=422,
+        )
+    if Order.objects.filter(quote=quote).exists():
+        raise Conflict(
+            "this quote has already been ordered",
+            {"quote_id": str(quote.public_id)},
+            code=OrdersErrorCode.QUOTE_ALREADY_ORDERED,
+        )
+    lines = [line for parcel in quote.parcels for line in parcel["lines"]]
+    limit_value = sum(p["goods_minor"] + p["shipping_minor"] for p in quote.parcels)
+    _check_cross_border_limits(
+        quote=quote,
+        order_value_minor=limit_value,
+        item_count=sum(line["quantity"] for line in lines),
+    )
+    stock_take(lines=[(line["variant_id"], line["quantity"]) for line in lines])
+    order = Order.objects.create(
+        buyer=buyer,
+        quote=quote,
+        status=OrderStatus.PENDING_PAYMENT,
+        market_country=quote.country,
+        currency=quote.currency,
+        country=quote.country,
+        region=quote.region,
+        postal_code=quote.postal_code,
+        buyer_name=quote.buyer_name,
+        resident_id_masked=quote.resident_id_masked,
+        identity_digest=quote.identity_digest,
+        goods_minor=quote.goods_minor,
+        shipping_minor=quote.shipping_minor,
+        import_charges_at_checkout_minor=quote.import_charges_at_checkout_minor,
+        total_minor=quote.total_minor,
+        limit_value_minor=limit_value,
+        fx=quote.fx,
+        placed_at=moment,
+    )
+    parcels = OrderParcel.objects.bulk_create(
+        [
+            OrderParcel(
+                order=order,
+                number=p["number"],
+                seller_id=p["seller_id"],
+                ship_from=p["ship_from"],
+                weight_grams=p["weight_grams"],
+                goods_minor=p["goods_minor"],
+                shipping_minor=p["shipping_minor"],
+                duty_minor=p["duty_minor"],
+                tax_minor=p["tax_minor"],
+                import_charges_minor=p["import_charges_minor"],
+                collected=p["collected"],
+                import_charges_at_checkout_minor=p["import_charges_at_checkout_minor"],
+                payable_minor=p["payable_minor"],
+                landed_cost=p["landed_cost"],
+            )
+            for p in quote.parcels
+        ]
+    )
+    order_lines = OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                parcel=parcel,
+                variant_id=line["variant_id"],
+                sku=line["sku"],
+                title=line["title"][:255],
+                quantity=line["quantity"],
+                hs_code=line["hs_code"],
+                origin=line["origin"],
+                seller_unit_price_minor=line["seller_unit_price_minor"],
+                seller_currency=line["seller_currency"],
+                unit_price_minor=line["unit_price_minor"],
+                line_total_minor=line["line_total_minor"],
+            )
+            for parcel, p in zip(parcels, quote.parcels, strict=True)
+            for line in p["lines"]
+        ]
+    )
+    CartLine.objects.filter(
+        cart__buyer=buyer,
+        cart__market_id=quote.market_id,
+        variant_id__in=[line["variant_id"] for line in lines],
+    ).delete()
+    audit_record(
+        tag="order:status:pending_payment",
+        subject=order,
+        actor=buyer,
+        data={
+            "quote": str(quote.public_id),
+            "total": str(Money.from_minor_units(order.total_minor, order.currency)),
+            "parcels": len(parcels),
+        },
+    )
+    return _Placed(order=order, parcels=parcels, lines=order_lines)
+
+
+# -- idempotent placement ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def request_hash(payload: dict[str, Any]) -> str:
+    """The body's canonical JSON (sorted keys, no spaces) hashed: key order and whitespace do not
+    make a "different body"."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(*, buyer: Any, key: str, digest: str) -> StoredResponse | None:
+    row = IdempotencyKey.objects.filter(user=buyer, key=key).first()
+    if row is None:
+        return None
+    if row.request_hash != digest:
+        raise Conflict(
+            "this Idempotency-Key was already used with a different request body",
+            {"idempotency_key": key},
+            code=OrdersErrorCode.IDEMPOTENCY_KEY_REUSED,
+        )
+    return StoredResponse(
+        status=row.response_status or 201, body=row.response_json or {}, replayed=True
+    )
+
+
+def order_place_idempotent(
+    *, buyer: Any, idempotency_key: str | None, payload: dict[str, Any]
+) -> StoredResponse:
+    """``POST /orders`` with its key: the first request places the order and stores its response
+    in the same transaction; a repeat with the same body gets that response back; a repeat with
+    another body is a 409. A refused request stores nothing (nothing happened), so retrying it
+    with the same key is evaluated afresh. Concurrent repeats: the unique (user, key) index makes
+    all but one wait and fail on insert; they then replay the winner's response."""
+    from ehub.orders.schemas import order_out  # the stored response is the API's JSON
+
+    key = (idempotency_key or "").strip()
+    if not IDEMPOTENCY_KEY_PATTERN.match(key):
+        raise DomainError(
+            OrdersErrorCode.IDEMPOTENCY_KEY_REQUIRED,
+            "send an Idempotency-Key header (1-255 visible ASCII characters, e.g. a UUID)",
+            {"header": "Idempotency-Key"},
+            status=400,
+        )
+    digest = request_hash(payload)
+    try:
+        with transaction.atomic():
+            # Claim the key first: a repeat (or a concurrent retry) fails on the unique index.
+            row = IdempotencyKey.objects.create(
+                key=key, user=buyer, request_hash=digest, created_at=clock.now()
+            )
+            placed = _order_place(buyer=buyer, quote_id=payload["quote_id"])
+            body = order_out(placed.order, parcels=placed.parcels, lines=placed.lines).model_dump(
+                mode="json"
+            )
+            row.response_status = 201
+            row.response_json = body
+            row.save(update_fields=["response_status", "response_json"])
+    except IntegrityError:
+        stored = _replay(buyer=buyer, key=key, digest=digest)
+        if stored is not None:
+            return stored
+        # Not our key: another request (another key) ordered this quote at the same moment.
+        raise Conflict(
+            "this quote has already been ordered",
+            {"quote_id": str(payload["quote_id"])},
+            code=OrdersErrorCode.QUOTE_ALREADY_ORDERED,
+        ) from None
+    return StoredResponse(status=201, body=body)
+
+
+def idempotency_keys_purge(*, older_than: dt.timedelta | None = None) -> int:
+    """Delete stored keys older than ``older_than`` (default and minimum: the configured TTL,
+    never under 24 hours). Returns how many were removed."""
+    minimum = dt.timedelta(hours=settings.EHUB_ORDERS_IDEMPOTENCY_KEY_TTL_HOURS)
+    age = max(older_than or minimum, minimum)
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=clock.now() - age).delete()
+    return deleted
+
+
+# -- status pipeline ---------------------------------------------------------------------------
+def order_transition(
+    *, order: Order, to: str, actor: Any = None, data: dict[str, Any] | None = None
+) -> Order:
+    """Move ``order`` to ``to`` if the pipeline allows it. The update is conditional on the status
+    the caller saw, so two concurrent moves cannot both apply; the loser gets the domain error."""
+    target = OrderStatus(to)
+    transition_check(order.status, target)
+    moment = clock.now()
+    fields: dict[str, Any] = {"status": target.value}
+    if target == OrderStatus.PAID:
+        fields["paid_at"] = moment
+    if target == OrderStatus.CANCELLED:
+        fields["cancelled_at"] = moment
+    if not Order.objects.filter(pk=order.pk, status=order.status).update(**fields):
+        current = Order.objects.values_list("status", flat=True).get(pk=order.pk)
+        raise IllegalTransition(current, target)
+    for name, value in fields.items():
+        setattr(order, name, value)
+    audit_record(tag=f"order:status:{target.value}", subject=order, actor=actor, data=data)
+    return order
+
+
+def order_cancel_unpaid(*, order: Order, actor: Any = None, reason: str) -> Order:
+    """Cancel an order not yet paid and return its stock. (A paid order is cancelled through a
+    refund in ``payments``, which reverses the escrow.)"""
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise IllegalTransition(order.status, OrderStatus.CANCELLED)
+    with transaction.atomic():
+        order_transition(
+            order=order, to=OrderStatus.CANCELLED, actor=actor, data={"reason": reason}
+        )
+        stock_return(lines=list(order.lines.values_list("variant_id", "quantity")))
+    return order
+
+
+def order_expire_unpaid(*, older_than: dt.timedelta | None = None) -> list[int]:
+    """Cancel every order still unpaid ``older_than`` after placement (default
+    ``EHUB_ORDERS_UNPAID_TTL_MINUTES``) and return its stock; one short transaction per order.
+    Returns the cancelled order ids. Run by ``ehub orders expire-unpaid`` from a scheduler."""
+    age = (
+        older_than
+        if older_than is not None
+        else dt.timedelta(minutes=settings.EHUB_ORDERS_UNPAID_TTL_MINUTES)
+    )
+    cutoff = clock.now() - age
+    cancelled = []
+    for order in Order.objects.filter(
+        status=OrderStatus.PENDING_PAYMENT, placed_at__lt=cutoff
+    ).order_by("pk"):
+        try:
+            order_cancel_unpaid(order=order, reason=f"unpaid after {age}")
+        except IllegalTransition:
+            continue  # paid (or cancelled) between our read and our update: leave it
+        cancelled.append(order.pk)
+    return cancelled
+
+
+# -- payment capture (called by payments) ------------------------------------------------------
+def order_payment_captured(*, order_ref: str, payment_id: str, amount: Money) -> Order:
+    """A provider captured ``amount`` for ``order_ref`` (``ORD-<id>`` for the whole order, or
+    ``ORD-<id>/<n>`` for one parcel's escrow). Marks the parcel(s) paid; the order becomes
+    ``paid`` when every parcel is. Repeats are harmless. Refuses (409) an amount that is not
+    exactly what is owed, and a capture for an order that is no longer payable (cancelled: the
+    caller must refund)."""
+    match = ORDER_REF_PATTERN.match(order_ref)
+    if match is None:
+        raise NotFound(f"{order_ref!r} is not an order reference")
+    order_id, number = int(match.group(1)), match.group(2)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None:
+            raise NotFound(f"no order {order_ref}")
+        parcels = list(order.parcels.all())
+        targets = [p for p in parcels if number is None or p.number == int(number)]
+        if not targets:
+            raise NotFound(f"no parcel {order_ref}")
+        owed = Money.from_minor_units(sum(p.payable_minor for p in targets), order.currency)
+        if amount != owed:
+            raise Conflict(
+                f"captured {amount} but {order_ref} owes {owed}",
+                {"order_ref": order_ref, "owed": str(owed), "captured": str(amount)},
+                code=OrdersErrorCode.PAYMENT_MISMATCH,
+            )
+        if order.status == OrderStatus.PAID and all(p.paid_at for p in targets):
+            return order  # a duplicate capture notification
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            raise IllegalTransition(order.status, OrderStatus.PAID)
+        moment = clock.now()
+        for parcel in targets:
+            if parcel.paid_at is None:
+                parcel.paid_at = moment
+                parcel.save(update_fields=["paid_at"])
+        if all(p.paid_at for p in parcels):
+            order.payment_id = payment_id
+            order.save(update_fields=["payment_id"])
+            order_transition(
+                order=order,
+                to=OrderStatus.PAID,
+                data={"payment_id": payment_id, "order_ref": order_ref, "amount": str(amount)},
+            )
+    return order
