@@ -6,18 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 
+from ehub.core.admin_base import ReadOnlyAdmin
 from ehub.ledger.models import CommissionRate, JournalEntry, LedgerAccount, PayoutBatch, Posting
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 class PostingInline(admin.TabularInline):

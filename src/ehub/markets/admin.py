@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ehub.core.admin_base import ReadOnlyAdmin
 from ehub.markets.models import FxQuote, FxRate, Market
 
 
@@ -20,14 +21,8 @@ class FxRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(FxQuote)
-class FxQuoteAdmin(admin.ModelAdmin):
+class FxQuoteAdmin(ReadOnlyAdmin):  # locked quotes are made by checkout, never by hand
     list_display = ["public_id", "base", "quote", "rate", "rate_date", "created_at", "expires_at"]
     list_filter = ["base", "quote"]
     search_fields = ["public_id"]
     readonly_fields = [f.name for f in FxQuote._meta.fields]
-
-    def has_add_permission(self, request):  # locked quotes are made by checkout, never by hand
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
