@@ -126,7 +126,7 @@ TEMPLATES = [
 DEFAULT_SQLITE_PATH = VAR_DIR / "ehub.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_health_checks=True)}
 except (ValueError, KeyError) as exc:
     raise ImproperlyConfigured(
         f"DATABASE_URL {DATABASE_URL!r} is not a database URL: {exc}"
@@ -144,6 +144,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep server connections open between requests (opening one costs milliseconds on PostgreSQL);
+# Django checks a reused connection is alive first. SQLite opens a file: nothing to keep.
+DATABASES["default"]["CONN_MAX_AGE"] = (
+    0
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    else _env_int("EHUB_DB_CONN_MAX_AGE", 60)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # -- cache -------------------------------------------------------------------------------------
