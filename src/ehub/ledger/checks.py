@@ -126,9 +126,13 @@ def _no_negative_escrow_or_payable() -> list[Problem]:
 
 
 def _released_escrow_is_zero() -> list[Problem]:
+    """An escrow released, cancelled or split (into per-parcel escrows) holds nothing more: a
+    split order escrow at zero is closed, not forgotten; one still holding money (a second
+    capture after the split) must be refunded."""
     released = (
         JournalEntry.objects.filter(
-            kind__in=[EntryKind.ESCROW_RELEASE, EntryKind.CANCELLATION], reversed_by__isnull=True
+            kind__in=[EntryKind.ESCROW_RELEASE, EntryKind.CANCELLATION, EntryKind.ESCROW_SPLIT],
+            reversed_by__isnull=True,
         )
         .values_list("reference", "kind")
         .order_by("reference")

@@ -16,6 +16,8 @@ payable" means no negative *natural* balance.
 Flows (see ``docs/ledger.md`` for the tables)
 ---------------------------------------------
 - ``payment_captured``: provider clearing (Dr) → order escrow (Cr).
+- ``escrow_split``: the order's escrow (Dr) → one escrow per parcel (Cr), when one payment paid
+  for an order with several parcels (one per seller), so each parcel is released on its own.
 - ``escrow_release``: order escrow (Dr) → duties and taxes payable per authority, shipping payable,
   commission revenue, and the rest through FX clearing into the seller's payable in the seller's
   payout currency (Cr).
@@ -62,6 +64,7 @@ class Purpose(StrEnum):
 class EntryKind(StrEnum):
     PAYMENT_CAPTURED = "payment_captured"
     ESCROW_RELEASE = "escrow_release"
+    ESCROW_SPLIT = "escrow_split"
     REFUND = "refund"
     CANCELLATION = "cancellation"
     PAYOUT = "payout"
@@ -263,6 +266,53 @@ def payment_captured(order_ref: str, amount: Money, provider: str) -> EntryDraft
             Posting(escrow_account(order_ref, amount.currency), -amount),
         ],
         f"payment captured by {provider}",
+    )
+
+
+def escrow_split(
+    order_ref: str, parts: Mapping[str, Money], amount: Money | None = None
+) -> EntryDraft:
+    """Move ``amount`` out of ``order_ref``'s escrow into one escrow per part.
+
+    ``parts`` maps each part's escrow reference (a parcel, ``ORD-1/1``) to its amount: each
+    positive, on the minor unit, all in ``amount``'s currency, summing to exactly ``amount``
+    (default: their sum). A part may not be ``order_ref`` itself. One payment for an order with
+    several parcels (one per seller) is split so each parcel is later released to its seller.
+    """
+    if not parts:
+        raise _invalid("an escrow split needs at least one part")
+    for reference, part in parts.items():
+        if not reference or reference == order_ref:
+            raise _invalid(f"an escrow split part needs its own reference, not {reference!r}")
+        _positive(part, f"part {reference}")
+    currencies = sorted({part.currency for part in parts.values()})
+    if amount is not None:
+        _positive(amount, "split amount")
+        currencies = sorted({*currencies, amount.currency})
+    if len(currencies) != 1:
+        raise _invalid(
+            f"an escrow split is in one currency, not {', '.join(currencies)}",
+            {"currencies": currencies},
+        )
+    currency = currencies[0]
+    whole = money_sum(parts.values(), currency)
+    if amount is not None and whole != amount:
+        raise DomainError(
+            LedgerErrorCode.ESCROW_MISMATCH,
+            f"the parts add up to {whole}, not {amount}",
+            {"parts": str(whole.amount), "amount": str(amount.amount)},
+            status=409,
+        )
+    lines = [Posting(escrow_account(order_ref, currency), whole)]
+    lines += [
+        Posting(escrow_account(reference, currency), -part)
+        for reference, part in sorted(parts.items())
+    ]
+    return _draft(
+        EntryKind.ESCROW_SPLIT,
+        order_ref,
+        lines,
+        f"escrow split into {len(parts)} part(s): {', '.join(sorted(parts))}",
     )
 
 

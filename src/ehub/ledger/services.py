@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO
@@ -199,8 +200,12 @@ def escrow_fund(
     """
     return ledger_post(
         draft=domain.payment_captured(order_ref, amount, provider),
-        idempotency_key=f"payment_captured:{idempotency_key}",
+        idempotency_key=_fund_key(idempotency_key),
     )
+
+
+def _fund_key(payment_id: str) -> str:
+    return f"payment_captured:{payment_id}"
 
 
 def _locked_escrow(order_ref: str) -> LedgerAccount:
@@ -226,16 +231,91 @@ def _locked_escrow(order_ref: str) -> LedgerAccount:
     return accounts[0]
 
 
+# Entries that empty an escrow for good (unless reversed): released to the seller and the
+# others owed, cancelled back to the buyer, or split into per-parcel escrows.
+ESCROW_CLOSING_KINDS = (EntryKind.ESCROW_RELEASE, EntryKind.CANCELLATION, EntryKind.ESCROW_SPLIT)
+
+
 def _escrow_closed(order_ref: str) -> JournalEntry | None:
-    """The release or cancellation that emptied this escrow, unless it was reversed."""
+    """The release, cancellation or split that emptied this escrow, unless it was reversed."""
     return (
         JournalEntry.objects.filter(
             reference=order_ref,
-            kind__in=[EntryKind.ESCROW_RELEASE, EntryKind.CANCELLATION],
+            kind__in=ESCROW_CLOSING_KINDS,
             reversed_by__isnull=True,
         )
         .order_by("pk")
         .first()
+    )
+
+
+def escrow_split(
+    *, order_ref: str, parts: Mapping[str, Money], amount: Money, idempotency_key: str
+) -> JournalEntry:
+    """Split what one payment put in ``order_ref``'s escrow into one escrow per part (parcel).
+
+    ``parts`` (``{"ORD-1/1": Money, "ORD-1/2": Money}``) must add up to exactly ``amount``, in its
+    currency (422/409 otherwise); escrow must hold at least ``amount`` (422
+    ``ledger_escrow_insufficient``). ``idempotency_key``: the payment's id, so a repeated capture
+    notification writes one entry. An escrow is split once: a split, release or cancellation
+    closes it (409 ``ledger_escrow_released``); each part is then released on its own with
+    ``escrow_release(order_ref=<part>, ...)``.
+    """
+    key = f"escrow_split:{idempotency_key}"
+    draft = domain.escrow_split(order_ref, parts, amount)
+    with transaction.atomic():
+        _locked_escrow(order_ref)
+        if JournalEntry.objects.filter(idempotency_key=key).exists():
+            return ledger_post(draft=draft, idempotency_key=key)  # the replay (or a 409)
+        closed = _escrow_closed(order_ref)
+        if closed is not None:
+            raise Conflict(
+                f"order {order_ref}'s escrow was closed by entry #{closed.pk} ({closed.kind})",
+                {"entry": closed.pk},
+                code=LedgerErrorCode.ESCROW_RELEASED,
+            )
+        entry = ledger_post(draft=draft, idempotency_key=key)
+        audit_record(
+            tag="ledger:escrow:split",
+            subject=entry,
+            data={
+                "order": order_ref,
+                "amount": str(amount.amount),
+                "currency": amount.currency,
+                "parts": {ref: str(part.amount) for ref, part in sorted(parts.items())},
+            },
+        )
+    return entry
+
+
+def escrow_split_payment(
+    *, order_ref: str, payment_id: str, parts: Mapping[str, Money]
+) -> JournalEntry | None:
+    """Split what the captured payment ``payment_id`` put into ``order_ref``'s escrow (its
+    ``escrow_fund`` entry) into ``parts``, which must add up to exactly that amount.
+
+    Returns None when that payment funded no escrow (nothing to split); a payment that funded
+    another order's escrow is a 409. Repeats return the first split (keyed by the payment id).
+    """
+    funded = JournalEntry.objects.filter(
+        idempotency_key=_fund_key(payment_id), kind=EntryKind.PAYMENT_CAPTURED
+    ).first()
+    if funded is None:
+        return None
+    if funded.reference != order_ref:
+        raise Conflict(
+            f"payment {payment_id} funded {funded.reference}'s escrow, not {order_ref}'s",
+            {"payment": payment_id, "funded": funded.reference, "order": order_ref},
+            code=LedgerErrorCode.ESCROW_MISMATCH,
+        )
+    credit = Posting.objects.get(
+        entry=funded,
+        account__owner_type=domain.OwnerType.ORDER,
+        account__owner_id=order_ref,
+        account__purpose=Purpose.ESCROW,
+    )
+    return escrow_split(
+        order_ref=order_ref, parts=parts, amount=-credit.amount, idempotency_key=payment_id
     )
 
 

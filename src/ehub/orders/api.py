@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Header, Router
+from ninja import Header, Router, Status
 
 from ehub.core.auth import session_auth
-from ehub.orders.schemas import OrderIn, OrderOut, order_out
+from ehub.orders.schemas import OrderIn, OrderOut, PaymentStartOut, order_out
 from ehub.orders.selectors import order_get_for_buyer, order_list_for_buyer
-from ehub.orders.services import order_place_idempotent
+from ehub.orders.services import order_payment_start, order_place_idempotent
 
 router = Router(tags=["orders"], auth=session_auth)
 
@@ -40,3 +40,27 @@ def order_list(request: HttpRequest, status: str | None = None) -> list[OrderOut
 @router.get("/orders/{order_id}", response=OrderOut, summary="One of the buyer's orders")
 def order_get(request: HttpRequest, order_id: int) -> OrderOut:
     return order_out(order_get_for_buyer(buyer=request.auth, order_id=order_id))
+
+
+@router.post(
+    "/orders/{order_id}/payment",
+    response={200: PaymentStartOut, 201: PaymentStartOut},
+    summary="Start paying an order (one payment for its whole total; repeats return it)",
+)
+def order_payment(request: HttpRequest, order_id: int) -> Status:
+    """The buyer's own order (anyone else's: 404), waiting for payment (else 409
+    ``order_not_payable``): 201 with a new payment, 200 with the one already started."""
+    order = order_get_for_buyer(buyer=request.auth, order_id=order_id)
+    started = order_payment_start(order=order, buyer=request.auth)
+    payment = started.payment
+    return Status(
+        201 if started.created else 200,
+        PaymentStartOut(
+            payment_id=str(payment.public_id),
+            redirect_url=payment.redirect_url,
+            amount=str(payment.amount.amount),
+            currency=payment.currency,
+            status=payment.status,
+            order_ref=payment.order_ref,
+        ),
+    )

@@ -12,3 +12,4 @@ class OrdersErrorCode(StrEnum):
     CROSS_BORDER_LIMIT = "cross_border_limit_exceeded"
     ILLEGAL_TRANSITION = "illegal_order_transition"
     PAYMENT_MISMATCH = "payment_mismatch"
+    ORDER_NOT_PAYABLE = "order_not_payable"

@@ -142,3 +142,14 @@ def order_out(
             for p in parcel_rows
         ],
     )
+
+
+class PaymentStartOut(Schema):
+    """The order's payment: send the buyer to ``redirect_url`` (the provider's hosted page)."""
+
+    payment_id: str
+    redirect_url: str
+    amount: str
+    currency: str
+    status: str
+    order_ref: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,7 @@ from ehub.core.events import audit_record
 from ehub.core.money import Money
 from ehub.customs.rulebook import get_rulebook
 from ehub.inventory.services import stock_return, stock_take
+from ehub.ledger.services import escrow_split_payment
 from ehub.orders.domain import (
     IllegalTransition,
     OrderStatus,
@@ -34,6 +36,12 @@ from ehub.orders.domain import (
 from ehub.orders.errors import OrdersErrorCode
 from ehub.orders.models import CrossBorderBuyer, IdempotencyKey, Order, OrderLine, OrderParcel
 from ehub.orders.selectors import cross_border_year_to_date
+from ehub.payments.domain import PaymentStatus
+from ehub.payments.models import Payment
+from ehub.payments.selectors import payments_for_order
+from ehub.payments.services import payment_create
+
+logger = logging.getLogger(__name__)
 
 # Destinations with per-buyer limits: the rule-file parameters holding the per-order and annual
 # limits (the figures themselves are data, in src/ehub/customs/rules/CN.toml).
@@ -342,13 +350,73 @@ def order_expire_unpaid(*, older_than: dt.timedelta | None = None) -> list[int]:
     return cancelled
 
 
+# -- starting the payment (the buyer, over HTTP) ------------------------------------------------
+@dataclass(frozen=True)
+class PaymentStarted:
+    payment: Payment
+    created: bool
+
+
+# Payment attempts that ended without the money: the buyer may start another one.
+_PAYMENT_ENDED_UNPAID = frozenset({PaymentStatus.DECLINED, PaymentStatus.FAILED})
+
+
+def order_payment_start(*, order: Order, buyer: Any, provider: str = "sandbox") -> PaymentStarted:
+    """Start (or resume) paying ``order``, the buyer's own, for its whole total in the market
+    currency: one payment for ``ORD-<id>``. Idempotent: the key is ``order-<id>``, so a repeat
+    returns the same payment; after a declined or failed attempt the next call starts attempt
+    n with the key ``order-<id>-<n>``. Refuses (409 ``order_not_payable``) an order that is not
+    ``pending_payment``. No transaction is held across the provider call (payments' rule)."""
+    if order.buyer_id != getattr(buyer, "pk", None):
+        raise NotFound(f"no order {order.pk}")
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise Conflict(
+            f"order {order.reference} is {order.status}, not waiting for payment",
+            {"order": order.reference, "status": order.status},
+            code=OrdersErrorCode.ORDER_NOT_PAYABLE,
+        )
+    attempts = list(payments_for_order(order_ref=order.reference).filter(provider=provider))
+    for attempt in reversed(attempts):
+        if attempt.status not in _PAYMENT_ENDED_UNPAID:
+            return PaymentStarted(payment=attempt, created=False)
+    key = f"order-{order.pk}" if not attempts else f"order-{order.pk}-{len(attempts) + 1}"
+    payment = payment_create(
+        order_ref=order.reference,
+        amount=Money.from_minor_units(order.total_minor, order.currency),
+        idempotency_key=key,
+        provider=provider,
+        created_by=buyer,
+    )
+    return PaymentStarted(payment=payment, created=True)
+
+
 # -- payment capture (called by payments) ------------------------------------------------------
+def _order_escrow_split(*, order: Order, parcels: list[OrderParcel], payment_id: str) -> None:
+    """Split what ``payment_id`` put in ``ORD-<id>``'s escrow into the parcels' escrows."""
+    parts = {
+        p.escrow_reference: Money.from_minor_units(p.payable_minor, order.currency)
+        for p in parcels
+        if p.payable_minor > 0
+    }
+    entry = escrow_split_payment(order_ref=order.reference, payment_id=payment_id, parts=parts)
+    if entry is None:
+        logger.warning(
+            "payment %s for %s funded no escrow in the ledger: nothing to split",
+            payment_id,
+            order.reference,
+        )
+
+
 def order_payment_captured(*, order_ref: str, payment_id: str, amount: Money) -> Order:
     """A provider captured ``amount`` for ``order_ref`` (``ORD-<id>`` for the whole order, or
     ``ORD-<id>/<n>`` for one parcel's escrow). Marks the parcel(s) paid; the order becomes
     ``paid`` when every parcel is. Repeats are harmless. Refuses (409) an amount that is not
     exactly what is owed, and a capture for an order that is no longer payable (cancelled: the
-    caller must refund)."""
+    caller must refund).
+
+    A whole-order payment funded the order's escrow ``ORD-<id>``; in the same transaction as the
+    ``paid`` transition it is split into one escrow per parcel (``ORD-<id>/<n>``, each its
+    payable), keyed by the payment id, so each parcel is released to its own seller."""
     match = ORDER_REF_PATTERN.match(order_ref)
     if match is None:
         raise NotFound(f"{order_ref!r} is not an order reference")
@@ -372,6 +440,8 @@ def order_payment_captured(*, order_ref: str, payment_id: str, amount: Money) ->
             return order  # a duplicate capture notification
         if order.status != OrderStatus.PENDING_PAYMENT:
             raise IllegalTransition(order.status, OrderStatus.PAID)
+        if number is None:
+            _order_escrow_split(order=order, parcels=parcels, payment_id=payment_id)
         moment = clock.now()
         for parcel in targets:
             if parcel.paid_at is None:

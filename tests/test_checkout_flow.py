@@ -1,0 +1,369 @@
+"""The whole checkout path over HTTP, as a browser and the sandbox would drive it.
+
+A buyer in China signs in (session + CSRF), fills a cart from a Malaysian and a US seller, gets a
+quote with two parcels, places the order (Idempotency-Key), starts its one payment
+(``POST /api/v1/orders/{id}/payment``), opens the sandbox's hosted page and pays with the 4242
+card; the signed callback is delivered by ``ehub payments deliver-callbacks``. Then: the order is
+``paid``, the ledger holds one ``payment_captured`` and one ``escrow_split`` entry, each parcel's
+escrow holds that parcel's total and ``ehub ledger check`` exits 0. A retried callback changes
+nothing; a declined card leaves the order unpaid and the ledger empty.
+
+Runs on SQLite and PostgreSQL: everything happens inside the test's transaction; commit hooks
+(callback delivery, capture listeners) are run with ``django_capture_on_commit_callbacks``. The
+concurrency test (real threads and commits) runs on PostgreSQL only: SQLite cannot flush ledger
+rows after a ``transaction=True`` test (docs/ledger.md).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client
+
+from ehub.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from ehub.checkout.services import cart_line_add, quote_create
+from ehub.core.models import AuditEvent
+from ehub.core.money import Money
+from ehub.ledger.checks import ledger_check
+from ehub.ledger.domain import EntryKind, escrow_account
+from ehub.ledger.models import JournalEntry
+from ehub.ledger.selectors import account_balance
+from ehub.orders.models import Order
+from ehub.orders.services import (
+    order_cancel_unpaid,
+    order_payment_captured,
+    order_payment_start,
+    order_place,
+)
+from ehub.orders.tests.helpers import GOOD_RESIDENT_ID, fx_rates, markets, variant
+from ehub.payments.hooks import notify_capture_listeners
+from ehub.payments.models import Payment, PaymentCallback, SandboxCallback
+from ehub.payments.sandbox import sandbox_callback_deliver, sandbox_signed_headers
+from ehub.payments.services import payment_handle_callback
+from ehub.payments.tests.factories import sandbox_callback
+from ehub.sellers.tests.factories import SellerFactory
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+GOOD_CARD = "4242 4242 4242 4242"
+DECLINED_CARD = "4000 0000 0000 0002"
+
+
+class Browser:
+    """A session client with CSRF enforced, sending the token like the curl walk-through."""
+
+    def __init__(self) -> None:
+        self.client = Client(enforce_csrf_checks=True)
+
+    @property
+    def token(self) -> str:
+        return self.client.cookies["csrftoken"].value
+
+    def get(self, path: str, **query: Any) -> Any:
+        return self.client.get(path, query)
+
+    def post(self, path: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
+        return self.client.post(
+            path,
+            data=json.dumps(body or {}),
+            content_type="application/json",
+            headers={"X-CSRFToken": self.token, **headers},
+        )
+
+    def sign_in(self, email: str, password: str = DEFAULT_PASSWORD) -> None:
+        assert self.client.get(f"{API}/auth/csrf").status_code == 200
+        response = self.post(f"{API}/auth/sign-in", {"email": email, "password": password})
+        assert response.status_code == 200, response.content
+
+    def pay(self, redirect_url: str, card: str) -> Any:
+        """Open the hosted page, then post the card with the form's CSRF token."""
+        page = self.client.get(redirect_url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        return self.client.post(
+            redirect_url, {"card_number": card, "csrfmiddlewaretoken": form_token}
+        )
+
+
+@pytest.fixture
+def shop():
+    """Markets and today's rates; a Malaysian seller (paid in MYR) and a US seller (paid in
+    USD), each with one product; a buyer in Shanghai."""
+    markets()
+    fx_rates()
+    penang = SellerFactory(country="MY", payout_currency="MYR", legal_name="Penang Batik Sdn Bhd")
+    ohio = SellerFactory(country="US", payout_currency="USD", legal_name="Ohio Coffee LLC")
+    return {
+        "batik": variant(seller=penang, price_minor=4500, weight_grams=400),  # MYR 45.00
+        "coffee": variant(
+            seller=ohio, price_minor=1800, weight_grams=600, country="US", currency="USD"
+        ),  # USD 18.00
+        "buyer": UserFactory(email="buyer.shanghai@example.test"),
+    }
+
+
+def checkout(shop: dict[str, Any], browser: Browser) -> dict[str, Any]:
+    """Sign in → cart → quote (two parcels) → order. Returns the order's JSON."""
+    browser.sign_in(shop["buyer"].email)
+    for v, quantity in ((shop["batik"], 2), (shop["coffee"], 1)):
+        added = browser.post(
+            f"{API}/checkout/cart/lines", {"market": "CN", "variant_id": v.pk, "quantity": quantity}
+        )
+        assert added.status_code in (200, 201), added.content
+    cart = browser.get(f"{API}/checkout/cart", market="CN").json()
+    assert cart["currency"] == "CNY"
+    assert len(cart["lines"]) == 2
+
+    quote = browser.post(
+        f"{API}/checkout/quotes",
+        {
+            "market": "CN",
+            "shipping_address": {"country": "CN", "region": "CN-SH", "postal_code": "200030"},
+            "buyer": {"name": "张三", "resident_id": GOOD_RESIDENT_ID},
+        },
+    )
+    assert quote.status_code in (200, 201), quote.content
+    quote_body = quote.json()
+    assert quote_body["sellable"], quote_body["problems"]
+    assert len(quote_body["parcels"]) == 2
+
+    placed = browser.post(
+        f"{API}/orders", {"quote_id": quote_body["id"]}, **{"Idempotency-Key": "flow-order-1"}
+    )
+    assert placed.status_code == 201, placed.content
+    order = placed.json()
+    assert order["status"] == "pending_payment"
+    assert order["total"] == quote_body["total"]
+    assert order["total"]["currency"] == "CNY"
+    assert [p["escrow_reference"] for p in order["parcels"]] == [
+        f"ORD-{order['id']}/1",
+        f"ORD-{order['id']}/2",
+    ]
+    return order
+
+
+def held(order_ref: str) -> Money:
+    return -account_balance(key=escrow_account(order_ref, "CNY"))
+
+
+def ledger_check_exit_status() -> int:
+    try:
+        call_command("ledger", "check", stdout=io.StringIO(), stderr=io.StringIO())
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_the_whole_path_pays_the_order_once_and_splits_its_escrow_per_parcel(
+    shop, django_capture_on_commit_callbacks
+):
+    browser = Browser()
+    order = checkout(shop, browser)
+    ref, total = order["reference"], order["total"]
+
+    # Start the payment: one, for the whole order, in the market currency.
+    started = browser.post(f"{API}/orders/{order['id']}/payment")
+    assert started.status_code == 201, started.content
+    payment = started.json()
+    assert payment["amount"] == total["amount"]
+    assert payment["currency"] == "CNY"
+    assert payment["status"] == "pending"
+    assert payment["order_ref"] == ref
+    assert payment["redirect_url"] == f"/pay/sandbox/{payment['payment_id']}/"
+    again = browser.post(f"{API}/orders/{order['id']}/payment")
+    assert again.status_code == 200
+    assert again.json() == payment
+    assert Payment.objects.get().idempotency_key == f"order-{order['id']}"
+
+    # The hosted page; the card. (In a running server the callback is delivered as soon as the
+    # charge commits; here it waits in the outbox until deliver-callbacks, like after a crash.)
+    paid_page = browser.pay(payment["redirect_url"], GOOD_CARD)
+    assert paid_page.status_code == 303
+    assert Order.objects.get(pk=order["id"]).status == "pending_payment"
+    assert not JournalEntry.objects.exists()
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):  # the capture listeners, after commit
+        call_command("payments", "deliver-callbacks", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "1 callback(s) attempted"
+    assert ": 200 delivered" in out.getvalue()
+
+    # Paid, once; one capture entry, one split entry; each parcel's escrow holds its total.
+    shown = browser.get(f"{API}/orders/{order['id']}").json()
+    assert shown["status"] == "paid"
+    assert all(parcel["paid"] for parcel in shown["parcels"])
+    assert Order.objects.get(pk=order["id"]).payment_id == payment["payment_id"]
+    entries = list(JournalEntry.objects.order_by("pk").values_list("kind", "reference"))
+    assert entries == [(EntryKind.PAYMENT_CAPTURED, ref), (EntryKind.ESCROW_SPLIT, ref)]
+    assert held(ref) == Money("0", "CNY")
+    for parcel in shown["parcels"]:
+        assert held(parcel["escrow_reference"]) == Money(parcel["payable"]["amount"], "CNY")
+    assert sum(
+        (Money(p["payable"]["amount"], "CNY") for p in shown["parcels"]), Money("0", "CNY")
+    ) == Money(total["amount"], "CNY")
+    assert ledger_check().ok
+    assert ledger_check_exit_status() == 0
+    assert browser.get(redirect := payment["redirect_url"]).status_code == 200, redirect
+
+    # Retries change nothing: the outbox again, the same signed callback again over HTTP, the
+    # capture listeners again, and another "start payment".
+    callback = SandboxCallback.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sandbox_callback_deliver(callback.pk) == "nothing to deliver"
+        body = callback.body.encode()
+        replay = Client().post(
+            f"{API}/payments/sandbox/callback",
+            data=body,
+            content_type="application/json",
+            headers=sandbox_signed_headers(body=body),
+        )
+        assert notify_capture_listeners(
+            order_ref=ref, payment_id=payment["payment_id"], amount=Money(total["amount"], "CNY")
+        )
+    assert replay.status_code == 200, replay.content
+    assert list(PaymentCallback.objects.values_list("verdict", flat=True).order_by("pk")) == [
+        "accepted",
+        "duplicate",
+    ]
+    assert list(JournalEntry.objects.order_by("pk").values_list("kind", "reference")) == entries
+    assert Payment.objects.count() == 1
+    assert Order.objects.get(pk=order["id"]).status == "paid"
+    assert ledger_check_exit_status() == 0
+
+    # A paid order cannot be paid again.
+    refused = browser.post(f"{API}/orders/{order['id']}/payment")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "order_not_payable"
+
+
+def test_a_declined_card_leaves_the_order_unpaid_and_the_ledger_empty_and_a_retry_can_pay(
+    shop, django_capture_on_commit_callbacks
+):
+    browser = Browser()
+    order = checkout(shop, browser)
+    first = browser.post(f"{API}/orders/{order['id']}/payment").json()
+
+    with django_capture_on_commit_callbacks(execute=True):  # delivered on commit, as in a server
+        declined = browser.pay(first["redirect_url"], DECLINED_CARD)
+    assert declined.status_code == 303
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("payments", "deliver-callbacks", stdout=io.StringIO())
+
+    assert Payment.objects.get().status == "declined"
+    assert Order.objects.get(pk=order["id"]).status == "pending_payment"
+    assert not JournalEntry.objects.exists()
+    assert ledger_check_exit_status() == 0
+
+    # The buyer tries again: a new attempt (a declined payment is final), which can succeed.
+    retry = browser.post(f"{API}/orders/{order['id']}/payment")
+    assert retry.status_code == 201
+    second = retry.json()
+    assert second["payment_id"] != first["payment_id"]
+    assert Payment.objects.get(public_id=second["payment_id"]).idempotency_key == (
+        f"order-{order['id']}-2"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert browser.pay(second["redirect_url"], GOOD_CARD).status_code == 303
+
+    assert Order.objects.get(pk=order["id"]).status == "paid"
+    assert JournalEntry.objects.filter(kind=EntryKind.ESCROW_SPLIT).count() == 1
+    assert ledger_check().ok
+
+
+def test_only_the_buyer_can_start_paying_an_order_and_not_a_cancelled_one(shop):
+    browser = Browser()
+    order = checkout(shop, browser)
+
+    stranger = Browser()
+    stranger.sign_in(UserFactory().email)
+    assert stranger.post(f"{API}/orders/{order['id']}/payment").status_code == 404
+    assert Client().post(f"{API}/orders/{order['id']}/payment").status_code == 401
+    no_csrf = Client(enforce_csrf_checks=True)
+    no_csrf.cookies = browser.client.cookies
+    assert no_csrf.post(f"{API}/orders/{order['id']}/payment").status_code == 403
+    assert not Payment.objects.exists()
+
+    order_cancel_unpaid(order=Order.objects.get(pk=order["id"]), reason="test")
+    refused = browser.post(f"{API}/orders/{order['id']}/payment")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "order_not_payable"
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="real concurrency needs PostgreSQL; SQLite cannot flush ledger rows (docs/ledger.md)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_callbacks_and_listener_retries_pay_once_and_split_once(shop):
+    """10 deliveries of one signed capture callback at once (each notifies the orders listener
+    after its own commit), then 10 listener retries at once: one capture, one split, paid once."""
+    for v, quantity in ((shop["batik"], 1), (shop["coffee"], 1)):
+        cart_line_add(buyer=shop["buyer"], market_country="CN", variant_id=v.pk, quantity=quantity)
+    quote = quote_create(
+        buyer=shop["buyer"],
+        market_country="CN",
+        country="CN",
+        region="CN-SH",
+        postal_code="200030",
+        buyer_name="张三",
+        resident_id=GOOD_RESIDENT_ID,
+    )
+    order = order_place(buyer=shop["buyer"], quote_id=quote.public_id)
+    payment = order_payment_start(order=order, buyer=shop["buyer"]).payment
+    headers, body = sandbox_callback(payment)
+
+    delivered = race(
+        lambda i: payment_handle_callback(provider="sandbox", headers=headers, body=body)
+    )
+    retried = race(
+        lambda i: order_payment_captured(
+            order_ref=order.reference, payment_id=str(payment.public_id), amount=payment.amount
+        )
+    )
+
+    assert [r for r in delivered + retried if isinstance(r, Exception)] == []
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert list(JournalEntry.objects.values_list("kind", flat=True).order_by("pk")) == [
+        EntryKind.PAYMENT_CAPTURED,
+        EntryKind.ESCROW_SPLIT,
+    ]
+    assert AuditEvent.objects.filter(tag="order:status:paid").count() == 1
+    for parcel in order.parcels.all():
+        assert held(parcel.escrow_reference) == Money.from_minor_units(parcel.payable_minor, "CNY")
+    assert ledger_check().ok
+
+
+def race(work: Callable[[int], Any], threads: int = 10) -> list[Any]:
+    """Run ``work(i)`` in ``threads`` threads started together; return results or exceptions."""
+    barrier = threading.Barrier(threads)
+    results: list[Any] = [None] * threads
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except Exception as exc:  # collected and asserted on by the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert not any(worker.is_alive() for worker in workers), "a thread hung (deadlock?)"
+    return results
