@@ -6,7 +6,11 @@ quote with two parcels, places the order (Idempotency-Key), starts its one payme
 card; the signed callback is delivered by ``ehub payments deliver-callbacks``. Then: the order is
 ``paid``, the ledger holds one ``payment_captured`` and one ``escrow_split`` entry, each parcel's
 escrow holds that parcel's total and ``ehub ledger check`` exits 0. A retried callback changes
-nothing; a declined card leaves the order unpaid and the ledger empty.
+nothing; a declined card leaves the order unpaid and the ledger empty. Then an operator marks the
+order delivered and the buyer confirms receipt (``POST /api/v1/orders/{id}/confirm-receipt``):
+each parcel's escrow is released — VAT collected at checkout to ``CN-VAT``, shipping to its
+payable, commission to revenue, the rest converted at the release day's rate into each seller's
+payout currency — and the order is ``completed``.
 
 Runs on SQLite and PostgreSQL: everything happens inside the test's transaction; commit hooks
 (callback delivery, capture listeners) are run with ``django_capture_on_commit_callbacks``. The
@@ -21,6 +25,7 @@ import json
 import re
 import threading
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -33,15 +38,24 @@ from ehub.checkout.services import cart_line_add, quote_create
 from ehub.core.models import AuditEvent
 from ehub.core.money import Money
 from ehub.ledger.checks import ledger_check
-from ehub.ledger.domain import EntryKind, escrow_account
-from ehub.ledger.models import JournalEntry
+from ehub.ledger.domain import (
+    EntryKind,
+    commission_revenue_account,
+    duties_taxes_payable_account,
+    escrow_account,
+    seller_payable_account,
+    shipping_payable_account,
+)
+from ehub.ledger.models import CommissionRate, JournalEntry
 from ehub.ledger.selectors import account_balance
+from ehub.markets.tests.factories import FxRateFactory
 from ehub.orders.models import Order
 from ehub.orders.services import (
     order_cancel_unpaid,
     order_payment_captured,
     order_payment_start,
     order_place,
+    order_transition,
 )
 from ehub.orders.tests.helpers import GOOD_RESIDENT_ID, fx_rates, markets, variant
 from ehub.payments.hooks import notify_capture_listeners
@@ -104,6 +118,8 @@ def shop():
     penang = SellerFactory(country="MY", payout_currency="MYR", legal_name="Penang Batik Sdn Bhd")
     ohio = SellerFactory(country="US", payout_currency="USD", legal_name="Ohio Coffee LLC")
     return {
+        "penang": penang,
+        "ohio": ohio,
         "batik": variant(seller=penang, price_minor=4500, weight_grams=400),  # MYR 45.00
         "coffee": variant(
             seller=ohio, price_minor=1800, weight_grams=600, country="US", currency="USD"
@@ -244,6 +260,107 @@ def test_the_whole_path_pays_the_order_once_and_splits_its_escrow_per_parcel(
     refused = browser.post(f"{API}/orders/{order['id']}/payment")
     assert refused.status_code == 409
     assert refused.json()["code"] == "order_not_payable"
+
+    confirm_receipt_releases_each_parcel_to_its_seller(shop, browser, order, entries)
+
+
+def confirm_receipt_releases_each_parcel_to_its_seller(
+    shop: dict[str, Any], browser: Browser, order: dict[str, Any], paid_entries: list[Any]
+) -> None:
+    """Delivered → the buyer confirms → every parcel's escrow released, the order completed."""
+    order_id = order["id"]
+    penang, ohio = shop["penang"], shop["ohio"]
+    # Commission: the US seller has its own rate; the Malaysian one pays the default 5%.
+    CommissionRate.objects.create(seller=ohio, rate=Decimal("0.08"))
+    # The release day's rates (direct CNY rates, seeded after the quote locked its own): the
+    # sellers' shares are converted at these, not at the checkout's.
+    FxRateFactory(base="CNY", quote="MYR", rate=Decimal("0.6000"))
+    FxRateFactory(base="CNY", quote="USD", rate=Decimal("0.1400"))
+
+    # Not delivered yet: refused, nothing released. Someone else's order: not found.
+    early = browser.post(f"{API}/orders/{order_id}/confirm-receipt")
+    assert early.status_code == 409, early.content
+    assert early.json()["code"] == "order_not_delivered"
+    assert early.json()["detail"] == {"order": f"ORD-{order_id}", "status": "paid"}
+    stranger = Browser()
+    stranger.sign_in(UserFactory().email)
+    assert stranger.post(f"{API}/orders/{order_id}/confirm-receipt").status_code == 404
+    assert list(JournalEntry.objects.order_by("pk").values_list("kind", "reference")) == (
+        paid_entries
+    )
+
+    # The operator (the logistics issue later) moves it along; delivered_at is stamped.
+    placed = Order.objects.get(pk=order_id)
+    order_transition(order=placed, to="in_fulfilment")
+    order_transition(order=placed, to="delivered")
+    delivered = browser.get(f"{API}/orders/{order_id}").json()
+    assert delivered["status"] == "delivered"
+    assert delivered["delivered_at"] is not None
+    assert delivered["completed_at"] is None
+
+    confirmed = browser.post(f"{API}/orders/{order_id}/confirm-receipt")
+    assert confirmed.status_code == 200, confirmed.content
+    body = confirmed.json()
+    assert body["status"] == "completed"
+    assert body["completed_at"] is not None
+    assert Order.objects.get(pk=order_id).status == "completed"
+
+    parcels = {p.seller_id: p for p in Order.objects.get(pk=order_id).parcels.all()}
+    assert set(parcels) == {penang.pk, ohio.pk}
+    vat_collected = Money("0", "CNY")
+    for seller, rate, commission_rate in (
+        (penang, Decimal("0.6000"), Decimal("0.05")),
+        (ohio, Decimal("0.1400"), Decimal("0.08")),
+    ):
+        parcel = parcels[seller.pk]
+        assert parcel.collected == "at_checkout"
+        assert parcel.duty_minor == 0  # CN cross-border retail: no duty, VAT (70%) only
+        assert parcel.import_charges_at_checkout_minor == parcel.tax_minor > 0
+        goods = Money.from_minor_units(parcel.goods_minor, "CNY")
+        commission = (goods.amount * commission_rate).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        share = (goods.amount - commission) * rate
+        expected = Money(
+            share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), seller.payout_currency
+        )
+        owed = -account_balance(key=seller_payable_account(seller.pk, seller.payout_currency))
+        assert owed == expected, (seller.payout_currency, owed, expected)
+        assert held(parcel.escrow_reference) == Money("0", "CNY")
+        vat_collected += Money.from_minor_units(parcel.import_charges_at_checkout_minor, "CNY")
+    # By hand: batik 2 × MYR 45.00 at checkout's 1.56 = CNY 140.40 goods, − 5% (7.02) = 133.38,
+    # × 0.60 = MYR 80.028 → 80.03; coffee USD 18.00 at 7.80 / 1.10 = CNY 127.64 goods, − 8%
+    # (10.2112 → 10.21) = 117.43, × 0.14 = USD 16.4402 → 16.44.
+    assert parcels[penang.pk].goods_minor == 14040
+    assert parcels[ohio.pk].goods_minor == 12764
+    assert -account_balance(key=seller_payable_account(penang.pk, "MYR")) == Money("80.03", "MYR")
+    assert -account_balance(key=seller_payable_account(ohio.pk, "USD")) == Money("16.44", "USD")
+
+    total_shipping = sum(p.shipping_minor for p in parcels.values())
+    assert -account_balance(key=duties_taxes_payable_account("CN-VAT", "CNY")) == vat_collected
+    assert -account_balance(key=shipping_payable_account("CNY")) == Money.from_minor_units(
+        total_shipping, "CNY"
+    )
+    # Commission: 7.02 (5% of 140.40) + 10.21 (8% of 127.64).
+    assert -account_balance(key=commission_revenue_account("CNY")) == Money("17.23", "CNY")
+    released = list(
+        JournalEntry.objects.filter(kind=EntryKind.ESCROW_RELEASE)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+    )
+    assert released == [f"ORD-{order_id}/1", f"ORD-{order_id}/2"]
+    assert ledger_check().ok
+    assert ledger_check_exit_status() == 0
+    assert AuditEvent.objects.filter(tag="order:status:completed").count() == 1
+
+    # Confirming again changes nothing: the same completed order, no second release.
+    entries = list(JournalEntry.objects.order_by("pk").values_list("pk", flat=True))
+    again = browser.post(f"{API}/orders/{order_id}/confirm-receipt")
+    assert again.status_code == 200
+    assert again.json() == body
+    assert list(JournalEntry.objects.order_by("pk").values_list("pk", flat=True)) == entries
+    assert AuditEvent.objects.filter(tag="order:status:completed").count() == 1
+    assert ledger_check_exit_status() == 0
 
 
 def test_a_declined_card_leaves_the_order_unpaid_and_the_ledger_empty_and_a_retry_can_pay(

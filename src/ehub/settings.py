@@ -243,3 +243,8 @@ EHUB_ORDERS_UNPAID_TTL_MINUTES = _env_int("EHUB_ORDERS_UNPAID_TTL_MINUTES", 30, 
 EHUB_ORDERS_IDEMPOTENCY_KEY_TTL_HOURS = _env_int(
     "EHUB_ORDERS_IDEMPOTENCY_KEY_TTL_HOURS", 24, minimum=24
 )
+# A delivered order's escrow is released when the buyer confirms receipt, or by
+# `ehub orders release-lapsed` once this many days have passed since delivery.
+EHUB_ORDERS_CONFIRMATION_WINDOW_DAYS = _env_int(
+    "EHUB_ORDERS_CONFIRMATION_WINDOW_DAYS", 10, minimum=1
+)

@@ -8,7 +8,11 @@ from ninja import Header, Router, Status
 from ehub.core.auth import session_auth
 from ehub.orders.schemas import OrderIn, OrderOut, PaymentStartOut, order_out
 from ehub.orders.selectors import order_get_for_buyer, order_list_for_buyer
-from ehub.orders.services import order_payment_start, order_place_idempotent
+from ehub.orders.services import (
+    order_confirm_receipt,
+    order_payment_start,
+    order_place_idempotent,
+)
 
 router = Router(tags=["orders"], auth=session_auth)
 
@@ -64,3 +68,16 @@ def order_payment(request: HttpRequest, order_id: int) -> Status:
             order_ref=payment.order_ref,
         ),
     )
+
+
+@router.post(
+    "/orders/{order_id}/confirm-receipt",
+    response=OrderOut,
+    summary="Confirm receipt of a delivered order: its escrow is released to the sellers",
+)
+def order_receipt_confirm(request: HttpRequest, order_id: int) -> OrderOut:
+    """The buyer's own order (anyone else's: 404), ``delivered`` (else 409
+    ``order_not_delivered``): releases each parcel's escrow and completes the order. A repeat
+    returns the completed order (200)."""
+    order = order_get_for_buyer(buyer=request.auth, order_id=order_id)
+    return order_out(order_confirm_receipt(order=order, buyer=request.auth))

@@ -13,3 +13,4 @@ class OrdersErrorCode(StrEnum):
     ILLEGAL_TRANSITION = "illegal_order_transition"
     PAYMENT_MISMATCH = "payment_mismatch"
     ORDER_NOT_PAYABLE = "order_not_payable"
+    ORDER_NOT_DELIVERED = "order_not_delivered"

@@ -42,6 +42,12 @@ class Order(models.Model):
     placed_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it moved to delivered: the confirmation window starts",
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
     payment_id = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -50,6 +56,7 @@ class Order(models.Model):
             models.Index(fields=["status", "placed_at"]),
             models.Index(fields=["identity_digest", "placed_at"]),
             models.Index(fields=["buyer", "placed_at"]),
+            models.Index(fields=["status", "delivered_at"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(total_minor__gte=0), name="order_total_gte_0")

@@ -69,6 +69,8 @@ class OrderOut(Schema):
     placed_at: dt.datetime
     paid_at: dt.datetime | None
     cancelled_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    completed_at: dt.datetime | None
     parcels: list[OrderParcelOut]
 
 
@@ -122,6 +124,8 @@ def order_out(
         placed_at=order.placed_at,
         paid_at=order.paid_at,
         cancelled_at=order.cancelled_at,
+        delivered_at=order.delivered_at,
+        completed_at=order.completed_at,
         parcels=[
             OrderParcelOut(
                 number=p.number,

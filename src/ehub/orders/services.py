@@ -1,5 +1,5 @@
-"""Placing orders (one transaction, idempotent), the status pipeline, unpaid-order expiry and the
-payment-capture hook.
+"""Placing orders (one transaction, idempotent), the status pipeline, unpaid-order expiry, the
+payment-capture hook and the escrow release on receipt (or when the confirmation window lapses).
 
 Nothing here calls a payment provider or any other external system: placement holds row locks
 (the stock counters, a CN buyer's identity row) only for its own short transaction.
@@ -26,7 +26,10 @@ from ehub.core.events import audit_record
 from ehub.core.money import Money
 from ehub.customs.rulebook import get_rulebook
 from ehub.inventory.services import stock_return, stock_take
-from ehub.ledger.services import escrow_split_payment
+from ehub.ledger.domain import ReleaseBreakdown
+from ehub.ledger.models import JournalEntry
+from ehub.ledger.selectors import commission_rate_for
+from ehub.ledger.services import escrow_release, escrow_split_payment
 from ehub.orders.domain import (
     IllegalTransition,
     OrderStatus,
@@ -306,6 +309,10 @@ def order_transition(
         fields["paid_at"] = moment
     if target == OrderStatus.CANCELLED:
         fields["cancelled_at"] = moment
+    if target == OrderStatus.DELIVERED:
+        fields["delivered_at"] = moment  # the buyer's confirmation window starts
+    if target == OrderStatus.COMPLETED:
+        fields["completed_at"] = moment
     if not Order.objects.filter(pk=order.pk, status=order.status).update(**fields):
         current = Order.objects.values_list("status", flat=True).get(pk=order.pk)
         raise IllegalTransition(current, target)
@@ -456,3 +463,175 @@ def order_payment_captured(*, order_ref: str, payment_id: str, amount: Money) ->
                 data={"payment_id": payment_id, "order_ref": order_ref, "amount": str(amount)},
             )
     return order
+
+
+# -- receipt: the escrow is released ------------------------------------------------------------
+def _authority_name(country: str, kind: str) -> str:
+    """The ledger authority an import charge is owed to: ``<destination>-<KIND>`` for a tax
+    (``CN-VAT``, ``CN-CONSUMPTION-TAX``, ``AU-GST``), ``<destination>-customs`` for duties and
+    customs fees."""
+    if kind == "customs":
+        return f"{country}-customs"
+    return f"{country}-{kind.upper().replace('_', '-')}"
+
+
+def _import_charges_collected(*, order: Order, parcel: OrderParcel) -> dict[str, Money]:
+    """What the buyer paid at checkout for the destination's authorities, per authority, from
+    the parcel's locked figures. Charges collected at the border are paid by the buyer to the
+    carrier or customs on delivery: they never entered escrow, so nothing is released for them.
+
+    Duties and customs fees go to ``<country>-customs``; taxes to ``<country>-<KIND>`` by the
+    landed-cost tax line's kind. Tax lines are rounded per kind; a rounding remainder against the
+    parcel's locked tax total goes to the largest tax, so the parts add up to exactly the
+    charges collected (``import_charges_at_checkout_minor``)."""
+    at_checkout = parcel.import_charges_at_checkout_minor
+    if parcel.collected != "at_checkout" or at_checkout <= 0:
+        return {}
+    currency = order.currency
+    minor: dict[str, int] = {}
+    tax_minor = parcel.tax_minor
+    taxes: dict[str, Decimal] = {}
+    for line in (parcel.landed_cost or {}).get("taxes", []):
+        if line.get("amount") is None:
+            continue
+        kind = _authority_name(order.country, str(line.get("kind") or "tax"))
+        taxes[kind] = taxes.get(kind, Decimal(0)) + Decimal(str(line["amount"]))
+    for authority, amount in taxes.items():
+        minor[authority] = Money(amount, currency).quantize().to_minor_units()
+    remainder = tax_minor - sum(minor.values())
+    if remainder:
+        if minor:
+            largest = max(sorted(minor), key=lambda name: minor[name])
+            minor[largest] += remainder
+        else:
+            minor[_authority_name(order.country, "tax")] = remainder
+    customs = at_checkout - tax_minor  # duties + customs fees
+    if customs:
+        minor[_authority_name(order.country, "customs")] = customs
+    return {
+        authority: Money.from_minor_units(amount, currency)
+        for authority, amount in sorted(minor.items())
+        if amount
+    }
+
+
+def _release_breakdown(*, order: Order, parcel: OrderParcel) -> ReleaseBreakdown:
+    return ReleaseBreakdown(
+        goods=Money.from_minor_units(parcel.goods_minor, order.currency),
+        shipping=Money.from_minor_units(parcel.shipping_minor, order.currency),
+        duties_and_taxes=_import_charges_collected(order=order, parcel=parcel),
+    )
+
+
+def _commission(parcel: OrderParcel) -> tuple[int | None, Decimal | None]:
+    """``(category_id, commission_rate)`` for the parcel's release. One category across its
+    lines: that category (the ledger picks the seller's / category's configured rate). Several:
+    the rate weighted by each line's goods value, so each line pays its own category's rate."""
+    lines = list(
+        OrderLine.objects.filter(parcel=parcel).values_list(
+            "variant__product__category_id", "line_total_minor"
+        )
+    )
+    categories = {category for category, _ in lines}
+    if len(categories) <= 1:
+        return (next(iter(categories), None), None)
+    goods = sum(total for _, total in lines)
+    if goods <= 0:
+        return (None, None)
+    weighted = sum(
+        Decimal(total) * commission_rate_for(seller_id=parcel.seller_id, category_id=category)
+        for category, total in lines
+    )
+    return (None, weighted / Decimal(goods))
+
+
+def _order_release(*, order: Order, on_date: dt.date, actor: Any, reason: str) -> Order:
+    """Release every parcel's escrow and complete ``order`` (locked, ``delivered``), inside the
+    caller's transaction."""
+    releases: dict[str, int] = {}
+    for parcel in order.parcels.select_related("seller").order_by("number"):
+        if parcel.payable_minor <= 0:
+            continue  # nothing was paid into this parcel's escrow
+        category_id, commission_rate = _commission(parcel)
+        entry: JournalEntry = escrow_release(
+            order_ref=parcel.escrow_reference,
+            breakdown=_release_breakdown(order=order, parcel=parcel),
+            seller=parcel.seller,
+            category_id=category_id,
+            commission_rate=commission_rate,
+            on_date=on_date,
+        )
+        releases[parcel.escrow_reference] = entry.pk
+    return order_transition(
+        order=order,
+        to=OrderStatus.COMPLETED,
+        actor=actor,
+        data={"reason": reason, "releases": releases},
+    )
+
+
+def order_confirm_receipt(*, order: Order, buyer: Any) -> Order:
+    """The buyer confirms receipt of ``order`` (their own, ``delivered``): each parcel's escrow
+    ``ORD-<id>/<n>`` is released (import charges collected at checkout to the authorities,
+    shipping to its payable, commission to revenue, the rest converted at today's rate into the
+    seller's payable) and the order becomes ``completed``, all in one transaction under the
+    order's row lock. A repeat (or losing a race with the lapse job) returns the completed
+    order; anybody else's order is a 404; an order not ``delivered`` is a 409
+    ``order_not_delivered``."""
+    if order.buyer_id != getattr(buyer, "pk", None):
+        raise NotFound(f"no order {order.pk}")
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().filter(pk=order.pk).first()
+        if locked is None:
+            raise NotFound(f"no order {order.pk}")
+        if locked.status == OrderStatus.COMPLETED:
+            return locked
+        if locked.status != OrderStatus.DELIVERED:
+            raise Conflict(
+                f"order {locked.reference} is {locked.status}, not delivered: "
+                "receipt can be confirmed once it is delivered",
+                {"order": locked.reference, "status": locked.status},
+                code=OrdersErrorCode.ORDER_NOT_DELIVERED,
+            )
+        return _order_release(
+            order=locked, on_date=clock.today(), actor=buyer, reason="buyer confirmed receipt"
+        )
+
+
+def order_release_lapsed(
+    *, window_days: int | None = None, now: dt.datetime | None = None
+) -> list[int]:
+    """Release and complete every ``delivered`` order whose confirmation window (default
+    ``EHUB_ORDERS_CONFIRMATION_WINDOW_DAYS``) is over: ``delivered_at + window <= now`` (at
+    exactly the window it has lapsed). One transaction per order, under its row lock; an order
+    the buyer confirmed meanwhile is skipped. An order that cannot be released (e.g. no FX rate
+    for today) is logged and left for the next run. Returns the completed order ids. Run by
+    ``ehub orders release-lapsed`` from a scheduler."""
+    days = window_days if window_days is not None else settings.EHUB_ORDERS_CONFIRMATION_WINDOW_DAYS
+    moment = now or clock.now()
+    cutoff = moment - dt.timedelta(days=days)
+    completed = []
+    candidates = Order.objects.filter(
+        status=OrderStatus.DELIVERED, delivered_at__lte=cutoff
+    ).order_by("pk")
+    for order_id in list(candidates.values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                order = (
+                    Order.objects.select_for_update()
+                    .filter(pk=order_id, status=OrderStatus.DELIVERED, delivered_at__lte=cutoff)
+                    .first()
+                )
+                if order is None:
+                    continue  # confirmed (or refunded) between our read and our lock
+                _order_release(
+                    order=order,
+                    on_date=moment.date(),
+                    actor=None,
+                    reason=f"confirmation window of {days} day(s) lapsed",
+                )
+        except DomainError:
+            logger.exception("could not release ORD-%s after its confirmation window", order_id)
+            continue
+        completed.append(order_id)
+    return completed

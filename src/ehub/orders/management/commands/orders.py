@@ -1,5 +1,6 @@
-"""``ehub orders expire-unpaid`` and ``ehub orders purge-idempotency-keys``: run by a scheduler
-(cron every few minutes today; a task worker later)."""
+"""``ehub orders expire-unpaid``, ``ehub orders release-lapsed`` and
+``ehub orders purge-idempotency-keys``: run by a scheduler (cron every few minutes today; a task
+worker later)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ehub.orders.services import idempotency_keys_purge, order_expire_unpaid
+from ehub.orders.services import (
+    idempotency_keys_purge,
+    order_expire_unpaid,
+    order_release_lapsed,
+)
 
 
 class Command(BaseCommand):
-    help = "Order housekeeping: cancel unpaid orders (returning stock), purge old idempotency keys."
+    help = (
+        "Order housekeeping: cancel unpaid orders (returning stock), release delivered orders "
+        "whose confirmation window lapsed, purge old idempotency keys."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -24,6 +32,16 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help="default: EHUB_ORDERS_UNPAID_TTL_MINUTES",
+        )
+        lapsed = sub.add_parser(
+            "release-lapsed",
+            help="release the escrow of delivered orders whose confirmation window is over",
+        )
+        lapsed.add_argument(
+            "--window-days",
+            type=int,
+            default=None,
+            help="default: EHUB_ORDERS_CONFIRMATION_WINDOW_DAYS",
         )
         purge = sub.add_parser(
             "purge-idempotency-keys", help="delete stored idempotency keys past their TTL"
@@ -44,6 +62,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"cancelled {len(cancelled)} unpaid order(s)"
                 + (": " + ", ".join(f"ORD-{pk}" for pk in cancelled) if cancelled else "")
+            )
+        elif options["action"] == "release-lapsed":
+            completed = order_release_lapsed(window_days=options["window_days"])
+            self.stdout.write(
+                f"released {len(completed)} delivered order(s)"
+                + (": " + ", ".join(f"ORD-{pk}" for pk in completed) if completed else "")
             )
         else:
             hours = options["older_than_hours"]
