@@ -23,20 +23,19 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from ehub.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from ehub.checkout.services import cart_line_add, quote_create
 from ehub.core.models import AuditEvent
 from ehub.core.money import Money
+from ehub.core.tests.concurrency import race
 from ehub.ledger.checks import ledger_check
 from ehub.ledger.domain import (
     EntryKind,
@@ -442,12 +441,13 @@ def test_concurrent_callbacks_and_listener_retries_pay_once_and_split_once(shop)
     headers, body = sandbox_callback(payment)
 
     delivered = race(
-        lambda i: payment_handle_callback(provider="sandbox", headers=headers, body=body)
+        lambda i: payment_handle_callback(provider="sandbox", headers=headers, body=body), 10
     )
     retried = race(
         lambda i: order_payment_captured(
             order_ref=order.reference, payment_id=str(payment.public_id), amount=payment.amount
-        )
+        ),
+        10,
     )
 
     assert [r for r in delivered + retried if isinstance(r, Exception)] == []
@@ -461,26 +461,3 @@ def test_concurrent_callbacks_and_listener_retries_pay_once_and_split_once(shop)
     for parcel in order.parcels.all():
         assert held(parcel.escrow_reference) == Money.from_minor_units(parcel.payable_minor, "CNY")
     assert ledger_check().ok
-
-
-def race(work: Callable[[int], Any], threads: int = 10) -> list[Any]:
-    """Run ``work(i)`` in ``threads`` threads started together; return results or exceptions."""
-    barrier = threading.Barrier(threads)
-    results: list[Any] = [None] * threads
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-    assert not any(worker.is_alive() for worker in workers), "a thread hung (deadlock?)"
-    return results

@@ -4,16 +4,14 @@ there), so these races only mean something on PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from ehub.core.errors import DomainError
 from ehub.core.money import Money
+from ehub.core.tests.concurrency import race
 from ehub.ledger.checks import ledger_check
 from ehub.ledger.domain import EntryKind, ReleaseBreakdown, escrow_account, seller_payable_account
 from ehub.ledger.models import JournalEntry, LedgerAccount, Posting
@@ -32,29 +30,6 @@ pytestmark = [
 ]
 
 THREADS = 20
-
-
-def race(work: Callable[[int], Any], threads: int = THREADS) -> list[Any]:
-    """Run ``work(i)`` in ``threads`` threads started together; return results or exceptions."""
-    barrier = threading.Barrier(threads)
-    results: list[Any] = [None] * threads
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-    assert not any(worker.is_alive() for worker in workers), "a thread hung (deadlock?)"
-    return results
 
 
 def eur(amount: str) -> Money:

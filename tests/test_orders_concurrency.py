@@ -4,16 +4,13 @@ select_for_update there), so these races only mean something on PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from ehub.accounts.tests.factories import UserFactory
 from ehub.catalog.models import Variant
 from ehub.core.models import AuditEvent
+from ehub.core.tests.concurrency import race
 from ehub.inventory.errors import OutOfStock
 from ehub.inventory.services import stock_take
 from ehub.orders.models import IdempotencyKey, Order, OrderLine
@@ -35,29 +32,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def race(work: Callable[[int], Any], threads: int) -> list[Any]:
-    """Run ``work(i)`` in ``threads`` threads started together; return results or exceptions."""
-    barrier = threading.Barrier(threads)
-    results: list[Any] = [None] * threads
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=90)
-    assert not any(worker.is_alive() for worker in workers), "a thread hung (deadlock?)"
-    return results
 
 
 def test_fifty_buyers_racing_for_the_last_ten_units_make_exactly_ten_orders():

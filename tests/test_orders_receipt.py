@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from ehub.accounts.tests.factories import UserFactory
 from ehub.core import clock
 from ehub.core.errors import Conflict, NotFound
 from ehub.core.models import AuditEvent
 from ehub.core.money import Money
+from ehub.core.tests.concurrency import race
 from ehub.ledger.checks import ledger_check
 from ehub.ledger.domain import EntryKind, escrow_account, seller_payable_account
 from ehub.ledger.models import JournalEntry
@@ -242,7 +241,7 @@ def test_concurrent_confirmations_and_lapse_runs_release_once():
         fresh = Order.objects.get(pk=order.pk)
         return order_confirm_receipt(order=fresh, buyer=order.buyer).status
 
-    results = race(work)
+    results = race(work, 10)
 
     assert [r for r in results if isinstance(r, Exception)] == []
     assert sum(len(r) for r in results if isinstance(r, list)) <= 1
@@ -251,26 +250,3 @@ def test_concurrent_confirmations_and_lapse_runs_release_once():
     assert released(order) == [f"{order.reference}/1"]
     assert AuditEvent.objects.filter(tag="order:status:completed").count() == 1
     assert ledger_check().ok
-
-
-def race(work: Callable[[int], Any], threads: int = 10) -> list[Any]:
-    """Run ``work(i)`` in ``threads`` threads started together; return results or exceptions."""
-    barrier = threading.Barrier(threads)
-    results: list[Any] = [None] * threads
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-    assert not any(worker.is_alive() for worker in workers), "a thread hung (deadlock?)"
-    return results

@@ -6,8 +6,6 @@ and these tests write ledger rows, which SQLite's append-only triggers cannot fl
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
@@ -15,6 +13,7 @@ from django.db.utils import OperationalError
 
 from ehub.core.errors import DomainError
 from ehub.core.money import Money
+from ehub.core.tests.concurrency import race
 from ehub.ledger.checks import ledger_check
 from ehub.ledger.domain import EntryKind, escrow_account
 from ehub.ledger.models import JournalEntry
@@ -42,29 +41,6 @@ pytestmark = [
 ]
 
 THREADS = 20
-
-
-def race(work: Callable[[int], Any], threads: int = THREADS) -> list[Any]:
-    """Run ``work(i)`` in ``threads`` threads started together; return results or exceptions."""
-    barrier = threading.Barrier(threads)
-    results: list[Any] = [None] * threads
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted on by the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-    assert not any(worker.is_alive() for worker in workers), "a thread hung (deadlock?)"
-    return results
 
 
 class Recorder:
