@@ -6,7 +6,7 @@ from ninja import Router, Status
 from ehub.catalog.models import Product
 from ehub.catalog.schemas import (
     CategoryOut,
-    MoneyOut,
+    PriceOut,
     ProductIn,
     ProductOut,
     ProductPageOut,
@@ -45,8 +45,8 @@ seller_products_router = Router(tags=["seller products"], auth=session_or_key)
 public_router = Router(tags=["catalog"])
 
 
-def money_out(money: Money, language: str = "en") -> MoneyOut:
-    return MoneyOut(
+def money_out(money: Money, language: str = "en") -> PriceOut:
+    return PriceOut(
         amount=str(money.quantize().amount),
         currency=money.currency,
         formatted=money.format(language),

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Schema
 
+from ehub.core.schemas import MoneyOut
+
 
 class TranslationIn(Schema):
     title: str
@@ -65,9 +67,9 @@ class ProductPatch(Schema):
         return data
 
 
-class MoneyOut(Schema):
-    amount: str
-    currency: str
+class PriceOut(MoneyOut):
+    """A price with its display form for the buyer's language (Babel)."""
+
     formatted: str
 
 
@@ -75,7 +77,7 @@ class VariantOut(Schema):
     id: int
     sku: str
     option: dict[str, str]
-    price: MoneyOut
+    price: PriceOut
     weight_grams: int
     length_mm: int | None
     width_mm: int | None
@@ -121,8 +123,8 @@ class PublicVariantOut(Schema):
     id: int
     sku: str
     option: str
-    seller_price: MoneyOut
-    price: MoneyOut | None
+    seller_price: PriceOut
+    price: PriceOut | None
     weight_grams: int
     in_stock: bool
 

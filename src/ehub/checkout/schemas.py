@@ -8,22 +8,7 @@ from pydantic import Field, SecretStr
 
 from ehub.checkout.models import Quote
 from ehub.checkout.selectors import PricedCart
-from ehub.core.money import Money
-
-
-class MoneyOut(Schema):
-    amount: str
-    currency: str
-
-    @classmethod
-    def of(cls, money: Money | None) -> MoneyOut | None:
-        if money is None:
-            return None
-        return cls(amount=str(money.quantize().amount), currency=money.currency)
-
-    @classmethod
-    def of_minor(cls, minor: int, currency: str) -> MoneyOut:
-        return cls(amount=str(Money.from_minor_units(minor, currency).amount), currency=currency)
+from ehub.core.schemas import MoneyOut
 
 
 class CartLineIn(Schema):

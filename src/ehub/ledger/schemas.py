@@ -4,16 +4,7 @@ import datetime as dt
 
 from ninja import Schema
 
-from ehub.core.money import Money
-
-
-class MoneyOut(Schema):
-    amount: str
-    currency: str
-
-    @staticmethod
-    def of(money: Money) -> MoneyOut:
-        return MoneyOut(amount=str(money.quantize().amount), currency=money.currency)
+from ehub.core.schemas import MoneyOut
 
 
 class StatementLineOut(Schema):

@@ -6,17 +6,8 @@ from typing import Any
 
 from ninja import Schema
 
-from ehub.core.money import Money
+from ehub.core.schemas import MoneyOut
 from ehub.orders.models import Order, OrderLine, OrderParcel
-
-
-class MoneyOut(Schema):
-    amount: str
-    currency: str
-
-    @classmethod
-    def of_minor(cls, minor: int, currency: str) -> MoneyOut:
-        return cls(amount=str(Money.from_minor_units(minor, currency).amount), currency=currency)
 
 
 class OrderIn(Schema):

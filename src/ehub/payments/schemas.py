@@ -5,17 +5,8 @@ import uuid
 
 from ninja import Schema
 
-from ehub.core.money import Money
+from ehub.core.schemas import MoneyOut
 from ehub.payments.models import Payment, Refund
-
-
-class MoneyOut(Schema):
-    amount: str
-    currency: str
-
-    @staticmethod
-    def of(money: Money) -> MoneyOut:
-        return MoneyOut(amount=str(money.quantize().amount), currency=money.currency)
 
 
 class RefundOut(Schema):
