@@ -236,6 +236,15 @@ def _locked_escrow(order_ref: str) -> LedgerAccount:
 ESCROW_CLOSING_KINDS = (EntryKind.ESCROW_RELEASE, EntryKind.CANCELLATION, EntryKind.ESCROW_SPLIT)
 
 
+def _escrow_closed_error(order_ref: str, closed: JournalEntry) -> Conflict:
+    """The refusal for touching an escrow a release, split or cancellation already closed."""
+    return Conflict(
+        f"order {order_ref}'s escrow was closed by entry #{closed.pk} ({closed.kind})",
+        {"entry": closed.pk},
+        code=LedgerErrorCode.ESCROW_RELEASED,
+    )
+
+
 def _escrow_closed(order_ref: str) -> JournalEntry | None:
     """The release, cancellation or split that emptied this escrow, unless it was reversed."""
     return (
@@ -269,11 +278,7 @@ def escrow_split(
             return ledger_post(draft=draft, idempotency_key=key)  # the replay (or a 409)
         closed = _escrow_closed(order_ref)
         if closed is not None:
-            raise Conflict(
-                f"order {order_ref}'s escrow was closed by entry #{closed.pk} ({closed.kind})",
-                {"entry": closed.pk},
-                code=LedgerErrorCode.ESCROW_RELEASED,
-            )
+            raise _escrow_closed_error(order_ref, closed)
         entry = ledger_post(draft=draft, idempotency_key=key)
         audit_record(
             tag="ledger:escrow:split",
@@ -344,11 +349,7 @@ def escrow_release(
             return previous
         closed = _escrow_closed(order_ref)
         if closed is not None:
-            raise Conflict(
-                f"order {order_ref}'s escrow was closed by entry #{closed.pk} ({closed.kind})",
-                {"entry": closed.pk},
-                code=LedgerErrorCode.ESCROW_RELEASED,
-            )
+            raise _escrow_closed_error(order_ref, closed)
         held = Money.from_minor_units(_natural_minor(escrow), escrow.currency)
         if breakdown.total != held:
             raise Conflict(
@@ -398,11 +399,7 @@ def escrow_refund(
         escrow = _locked_escrow(order_ref)
         closed = _escrow_closed(order_ref)
         if closed is not None and _natural_minor(escrow) <= 0:
-            raise Conflict(
-                f"order {order_ref}'s escrow was closed by entry #{closed.pk} ({closed.kind})",
-                {"entry": closed.pk},
-                code=LedgerErrorCode.ESCROW_RELEASED,
-            )
+            raise _escrow_closed_error(order_ref, closed)
         entry = ledger_post(
             draft=domain.refund(order_ref, amount, provider, reason),
             idempotency_key=f"refund:{idempotency_key}",
@@ -425,11 +422,7 @@ def escrow_cancel(*, order_ref: str, provider: str) -> JournalEntry:
             return previous
         closed = _escrow_closed(order_ref)
         if closed is not None:
-            raise Conflict(
-                f"order {order_ref}'s escrow was closed by entry #{closed.pk} ({closed.kind})",
-                {"entry": closed.pk},
-                code=LedgerErrorCode.ESCROW_RELEASED,
-            )
+            raise _escrow_closed_error(order_ref, closed)
         held = Money.from_minor_units(_natural_minor(escrow), escrow.currency)
         if not held.amount > 0:
             raise Conflict(
