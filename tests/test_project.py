@@ -170,3 +170,20 @@ def test_a_malformed_rule_file_stops_start_up_naming_file_key_and_reason(tmp_pat
     assert result.stderr.startswith("ehub: configuration error: trade rule file FI.toml: params.")
     assert "looks like a percentage" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_commission_rate_outside_zero_to_one_is_refused(tmp_path):
+    result = run_ehub("check", env={"EHUB_DEFAULT_COMMISSION_RATE": "5"}, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "EHUB_DEFAULT_COMMISSION_RATE must be a fraction between 0 and 1" in result.stderr
+
+
+def test_the_default_commission_rate_comes_from_settings(db, settings):
+    from decimal import Decimal
+
+    from ehub.ledger.selectors import commission_rate_for
+
+    settings.EHUB_DEFAULT_COMMISSION_RATE = "0.07"
+
+    assert commission_rate_for(seller_id=999, category_id=None) == Decimal("0.07")

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -216,6 +217,19 @@ EHUB_HS_DATA_DIR = Path(
 EHUB_FX_QUOTE_TTL_SECONDS = _env_int("EHUB_FX_QUOTE_TTL_SECONDS", 900, minimum=1)
 # How old the newest stored rate for a pair may be before conversion refuses it (days).
 EHUB_FX_MAX_AGE_DAYS = _env_int("EHUB_FX_MAX_AGE_DAYS", 7)
+
+# -- ledger ------------------------------------------------------------------------------------
+# Platform commission on goods when neither the seller nor the category has its own rate
+# (ehub.ledger.models.CommissionRate), as a decimal fraction: "0.05" is 5%.
+EHUB_DEFAULT_COMMISSION_RATE = os.environ.get("EHUB_DEFAULT_COMMISSION_RATE", "0.05").strip()
+try:
+    if not 0 <= Decimal(EHUB_DEFAULT_COMMISSION_RATE) <= 1:
+        raise InvalidOperation
+except InvalidOperation:
+    raise ImproperlyConfigured(
+        "EHUB_DEFAULT_COMMISSION_RATE must be a fraction between 0 and 1 such as 0.05, "
+        f"not {EHUB_DEFAULT_COMMISSION_RATE!r}"
+    ) from None
 
 # -- payments ----------------------------------------------------------------------------------
 # The sandbox provider (hosted page + test cards, docs/payments.md). Off by default in production:

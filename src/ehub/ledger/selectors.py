@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, Sum
 
 from ehub.core.money import Money
 from ehub.ledger import domain
 from ehub.ledger.domain import (
-    DEFAULT_COMMISSION_RATE,
     AccountKey,
     EntryDraft,
     OwnerType,
@@ -46,7 +46,7 @@ def commission_rate_for(*, seller_id: int | None, category_id: int | None = None
         rate = rules.get(scope) if scope != (None, None) else None
         if rate is not None:
             return Decimal(rate)
-    return DEFAULT_COMMISSION_RATE
+    return Decimal(settings.EHUB_DEFAULT_COMMISSION_RATE)
 
 
 # -- balances ---------------------------------------------------------------------------------
