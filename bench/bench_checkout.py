@@ -58,7 +58,13 @@ sys.path.insert(0, str(SRC))
 
 HOST = "127.0.0.1"
 MARKET = "SG"
-POSTAL_CODE = "018989"
+SHIPPING_ADDRESS = {
+    "country": MARKET,
+    "postal_code": "018989",
+    "recipient_name": "Bench Buyer",
+    "address_line1": "1 Raffles Place",
+    "city": "Singapore",
+}
 PASSWORD = "bench-checkout-password-2026"  # noqa: S105 (a throwaway bench account)
 GOAL_STATEMENTS = 15
 HTTP_TIMEOUT = 30.0
@@ -198,12 +204,15 @@ def make_quote(buyer: Any, variants: list[Any], market: str = MARKET) -> Any:
             country="CN",
             region="CN-SH",
             postal_code="200000",
+            recipient_name="张三",
+            address_line1="浦东新区世纪大道100号",
+            city="上海市",
             buyer_name="张三",
             resident_id=GOOD_RESIDENT_ID,
         )
     else:
         quote = quote_create(
-            buyer=buyer, market_country=market, country=market, postal_code=POSTAL_CODE
+            buyer=buyer, market_country=market, **{**SHIPPING_ADDRESS, "country": market}
         )
     if not quote.sellable:
         raise BenchError(f"the seeded quote is not sellable: {quote.problems}")
@@ -346,7 +355,8 @@ def floor_place(*, buyer_id: int, quote_public_id: str, key: str) -> int:
         cur.execute(
             "SELECT id, market_id, currency, country, region, postal_code, buyer_name, "
             "resident_id_masked, identity_digest, parcels, fx, goods_minor, shipping_minor, "
-            "import_charges_at_checkout_minor, total_minor "
+            "import_charges_at_checkout_minor, total_minor, recipient_name, address_line1, "
+            "address_line2, city, phone "
             f"FROM {Quote._meta.db_table} WHERE public_id = %s AND buyer_id = %s",
             [public_id_field.get_db_prep_value(uuid.UUID(quote_public_id), connection), buyer_id],
         )
@@ -355,6 +365,9 @@ def floor_place(*, buyer_id: int, quote_public_id: str, key: str) -> int:
         parcels = row[9] if isinstance(row[9], list) else json.loads(row[9])
         fx = row[10] if isinstance(row[10], dict) else json.loads(row[10])
         goods, shipping, at_checkout, total = row[11:15]
+        address = list(row[15:20])
+        if not all(address[:2]) or not address[3]:
+            raise BenchError("floor: the quote's shipping address is incomplete")
         lines = [line for p in parcels for line in p["lines"]]
         taken: dict[int, int] = defaultdict(int)
         for line in lines:
@@ -372,12 +385,13 @@ def floor_place(*, buyer_id: int, quote_public_id: str, key: str) -> int:
             f"INSERT INTO {Order._meta.db_table} (buyer_id, quote_id, status, market_country, "
             "currency, country, region, postal_code, buyer_name, resident_id_masked, "
             "identity_digest, goods_minor, shipping_minor, import_charges_at_checkout_minor, "
-            "total_minor, limit_value_minor, fx, placed_at, payment_id) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "RETURNING id",
+            "total_minor, limit_value_minor, fx, placed_at, payment_id, recipient_name, "
+            "address_line1, address_line2, city, phone) VALUES "
+            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+            "%s, %s, %s, %s, %s) RETURNING id",
             [buyer_id, quote_id, "pending_payment", country, currency, country, region, postal,
              name, masked, identity, goods, shipping, at_checkout, total, limit_value,
-             json.dumps(fx), stamp, ""],
+             json.dumps(fx), stamp, "", *address],
         )  # fmt: skip
         order_id = cur.fetchone()[0]
         parcel_rows = [
@@ -668,7 +682,7 @@ def one_path(client: ApiClient, variant_id: int, result: ClientResult) -> None:
     quote = client.call(
         "POST",
         "/api/v1/checkout/quotes",
-        {"market": MARKET, "shipping_address": {"country": MARKET, "postal_code": POSTAL_CODE}},
+        {"market": MARKET, "shipping_address": SHIPPING_ADDRESS},
         expect=201,
         step="quote",
     )

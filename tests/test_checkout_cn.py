@@ -154,6 +154,9 @@ def test_the_number_appears_nowhere_in_api_output_or_logs(caplog):
                         "country": "CN",
                         "region": "CN-SH",
                         "postal_code": "200000",
+                        "recipient_name": "张三",
+                        "address_line1": "浦东新区世纪大道100号",
+                        "city": "上海市",
                     },
                     "buyer": {"name": "张三", "resident_id": GOOD_RESIDENT_ID},
                 }

@@ -143,7 +143,14 @@ def checkout(shop: dict[str, Any], browser: Browser) -> dict[str, Any]:
         f"{API}/checkout/quotes",
         {
             "market": "CN",
-            "shipping_address": {"country": "CN", "region": "CN-SH", "postal_code": "200030"},
+            "shipping_address": {
+                "country": "CN",
+                "region": "CN-SH",
+                "postal_code": "200030",
+                "recipient_name": "王芳",
+                "address_line1": "徐汇区漕溪北路88号",
+                "city": "上海市",
+            },
             "buyer": {"name": "张三", "resident_id": GOOD_RESIDENT_ID},
         },
     )

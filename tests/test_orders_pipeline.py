@@ -195,13 +195,8 @@ def test_a_captured_payment_for_the_whole_order_marks_it_paid_and_a_repeat_is_ha
 def test_parcel_captures_mark_the_order_paid_when_every_parcel_is_paid():
     w = world()
     other = variant(seller=SellerFactory(country="MY", payout_currency="MYR"))
-    from ehub.checkout.services import cart_line_add, quote_create
-
-    for v in (w.variant, other):
-        cart_line_add(buyer=w.buyer, market_country="SG", variant_id=v.pk, quantity=1)
     order = order_place(
-        buyer=w.buyer,
-        quote_id=quote_create(buyer=w.buyer, market_country="SG", country="SG").public_id,
+        buyer=w.buyer, quote_id=my_quote(w.buyer, [(w.variant, 1), (other, 1)]).public_id
     )
     first, second = order.parcels.all()
 

@@ -280,3 +280,39 @@ def test_placement_stays_within_its_statement_budget(django_assert_max_num_queri
         order_place_idempotent(
             buyer=w.buyer, idempotency_key="k", payload={"quote_id": str(quote.public_id)}
         )
+
+
+def test_an_order_needs_a_full_shipping_address_and_keeps_it():
+    from ehub.checkout.services import cart_line_add, quote_create
+
+    w = world()
+    client = signed_in(w.buyer)
+    cart_line_add(buyer=w.buyer, market_country="SG", variant_id=w.variant.pk, quantity=1)
+    bare = quote_create(buyer=w.buyer, market_country="SG", country="SG", city="Singapore")
+
+    response = place(client, bare.public_id)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "address_incomplete"
+    assert response.json()["detail"]["fields"] == [
+        "shipping_address.recipient_name",
+        "shipping_address.address_line1",
+    ]
+    nothing_placed(w.variant, 10)
+
+    response = place(client, my_quote(w.buyer, []).public_id, key="key-2")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["shipping_address"] == {
+        "recipient_name": "Tan Mei Ling",
+        "address_line1": "1 Raffles Place, #20-01",
+        "address_line2": None,
+        "city": "Singapore",
+        "region": None,
+        "postal_code": "018989",
+        "country": "SG",
+        "phone": "+65 6555 0100",
+    }
+    order = Order.objects.get()
+    assert (order.recipient_name, order.city) == ("Tan Mei Ling", "Singapore")
+    assert order.parcels.get().code == f"EHP{order.pk:07d}01"

@@ -55,9 +55,7 @@ def quote_post(request: HttpRequest, payload: QuoteIn) -> Status:
     quote = quote_create(
         buyer=request.auth,
         market_country=payload.market,
-        country=payload.shipping_address.country,
-        region=payload.shipping_address.region,
-        postal_code=payload.shipping_address.postal_code,
+        **payload.shipping_address.dict(),
         buyer_name=buyer.name if buyer else "",
         resident_id=buyer.resident_id.get_secret_value() if buyer else "",
     )

@@ -160,3 +160,21 @@ def parcel_problems(landed: dict[str, Any]) -> list[dict[str, Any]]:
             for u in landed.get("unknown_rates", [])
         ]
     return problems
+
+
+# A shipping address as the quote and the order keep it (and as the API shows it).
+ADDRESS_FIELDS = (
+    "recipient_name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "phone",
+)
+
+
+def address_out(holder: object) -> dict[str, str | None]:
+    """The address fields of a quote or order, blanks as ``None``."""
+    return {name: getattr(holder, name) or None for name in ADDRESS_FIELDS}

@@ -6,6 +6,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field, SecretStr
 
+from ehub.checkout.domain import address_out
 from ehub.checkout.models import Quote
 from ehub.checkout.selectors import PricedCart
 from ehub.core.schemas import MoneyOut
@@ -63,9 +64,17 @@ def cart_out(cart: PricedCart) -> CartOut:
 
 
 class AddressIn(Schema):
+    """The country alone is enough for a quote (to see prices); placing the order needs the
+    recipient's name, the first address line and the city too."""
+
     country: str = Field(min_length=2, max_length=2)
     region: str = Field("", max_length=6)
     postal_code: str = Field("", max_length=20)
+    recipient_name: str = Field("", max_length=200)
+    address_line1: str = Field("", max_length=200)
+    address_line2: str = Field("", max_length=200)
+    city: str = Field("", max_length=100)
+    phone: str = Field("", max_length=40)
 
 
 class BuyerIn(Schema):
@@ -143,11 +152,7 @@ def quote_out(quote: Quote) -> QuoteOut:
         sellable=quote.sellable,
         problems=quote.problems,
         currency=cur,
-        shipping_address={
-            "country": quote.country,
-            "region": quote.region or None,
-            "postal_code": quote.postal_code or None,
-        },
+        shipping_address=address_out(quote),
         buyer_name=quote.buyer_name,
         resident_id=quote.resident_id_masked,
         fx=quote.fx,

@@ -102,7 +102,8 @@ def _seller_upsert(data: dict[str, Any], admin: User) -> Seller:
     details = {
         key: data[key]
         for key in (
-            "legal_name", "display_name", "country", "region", "city", "registration_number",
+            "legal_name", "display_name", "country", "region", "city", "address_line1",
+            "address_line2", "postal_code", "registration_number",
             "contact_name", "contact_email", "contact_phone", "payout_currency", "description",
         )
         if key in data

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import StrEnum
 
-from ehub.core.errors import Conflict
+from ehub.core.errors import Conflict, DomainError
 from ehub.orders.errors import OrdersErrorCode
 
 
@@ -75,3 +76,37 @@ def cross_border_limit_problems(
             f"(CNY {year_to_date} so far)"
         )
     return problems
+
+
+PARCEL_CODE_PREFIX = "EHP"
+_PARCEL_CODE = re.compile(r"EHP(\d{7,})(\d{2})")
+
+
+def parcel_code(*, order_id: int, number: int) -> str:
+    """``EHP`` + the order id (at least 7 digits, zero-padded) + the parcel number (2 digits):
+    printed on the label as a Code 128 barcode, typed or scanned at the hub."""
+    return f"{PARCEL_CODE_PREFIX}{order_id:07d}{number:02d}"
+
+
+def parcel_code_parse(code: str) -> tuple[int, int]:
+    """``"EHP000004201"`` → ``(42, 1)``; spaces and case are forgiven (a typed code), anything
+    else is a 422 ``invalid_parcel_code``."""
+    cleaned = "".join(code.split()).upper()
+    match = _PARCEL_CODE.fullmatch(cleaned)
+    if match is None or int(match.group(2)) == 0 or int(match.group(1)) == 0:
+        raise DomainError(
+            OrdersErrorCode.INVALID_PARCEL_CODE,
+            f"{code!r} is not a parcel code (EHP, then the order's 7 digits and the parcel's 2)",
+            {"code": code},
+            status=422,
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+# What a shipping address must have before an order can be placed (a quote may be asked for with
+# the country alone, to see prices).
+ADDRESS_REQUIRED = ("recipient_name", "address_line1", "city")
+
+
+def address_missing(address: dict[str, str]) -> list[str]:
+    return [name for name in ADDRESS_REQUIRED if not address.get(name, "").strip()]

@@ -14,3 +14,6 @@ class OrdersErrorCode(StrEnum):
     PAYMENT_MISMATCH = "payment_mismatch"
     ORDER_NOT_PAYABLE = "order_not_payable"
     ORDER_NOT_DELIVERED = "order_not_delivered"
+    INVALID_PARCEL_CODE = "invalid_parcel_code"
+    ADDRESS_INCOMPLETE = "address_incomplete"
+    ORDER_NOT_REFUNDABLE = "order_not_refundable"

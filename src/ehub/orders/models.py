@@ -5,7 +5,7 @@ from django.db import models
 
 from ehub.catalog.models import Variant
 from ehub.checkout.models import Quote
-from ehub.orders.domain import OrderStatus
+from ehub.orders.domain import OrderStatus, parcel_code
 from ehub.sellers.models import Seller
 
 
@@ -28,6 +28,11 @@ class Order(models.Model):
     country = models.CharField(max_length=2)
     region = models.CharField(max_length=6, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
     buyer_name = models.CharField(max_length=200, blank=True)
     resident_id_masked = models.CharField(max_length=24, blank=True)
     identity_digest = models.CharField(max_length=64, blank=True)
@@ -99,6 +104,12 @@ class OrderParcel(models.Model):
     @property
     def escrow_reference(self) -> str:
         return f"ORD-{self.order_id}/{self.number}"
+
+    @property
+    def code(self) -> str:
+        """The parcel id printed on the label as a Code 128 barcode and typed or scanned at the
+        hub: ``EHP`` + the order id (7 digits) + the parcel number (2 digits)."""
+        return parcel_code(order_id=self.order_id, number=self.number)
 
 
 class OrderLine(models.Model):

@@ -6,6 +6,7 @@ from typing import Any
 
 from ninja import Schema
 
+from ehub.checkout.domain import address_out
 from ehub.core.schemas import MoneyOut
 from ehub.orders.models import Order, OrderLine, OrderParcel
 
@@ -100,11 +101,7 @@ def order_out(
         status=order.status,
         quote_id=str(order.quote.public_id),
         currency=cur,
-        shipping_address={
-            "country": order.country,
-            "region": order.region or None,
-            "postal_code": order.postal_code or None,
-        },
+        shipping_address=address_out(order),
         buyer_name=order.buyer_name,
         resident_id=order.resident_id_masked,
         goods=m(order.goods_minor),

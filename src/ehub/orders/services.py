@@ -31,8 +31,10 @@ from ehub.ledger.models import JournalEntry
 from ehub.ledger.selectors import commission_rate_for
 from ehub.ledger.services import escrow_release, escrow_split_payment
 from ehub.orders.domain import (
+    ADDRESS_REQUIRED,
     IllegalTransition,
     OrderStatus,
+    address_missing,
     cross_border_limit_problems,
     transition_check,
 )
@@ -118,6 +120,16 @@ def _order_place(*, buyer: Any, quote_id: Any) -> _Placed:
             {"problems": quote.problems},
             status=422,
         )
+    missing = address_missing({name: getattr(quote, name) for name in ADDRESS_REQUIRED})
+    if missing:
+        raise DomainError(
+            OrdersErrorCode.ADDRESS_INCOMPLETE,
+            "the shipping address needs "
+            + ", ".join(name.replace("_", " ") for name in missing)
+            + " before the order can be placed; ask for a new quote with the full address",
+            {"fields": [f"shipping_address.{name}" for name in missing]},
+            status=422,
+        )
     if Order.objects.filter(quote=quote).exists():
         raise Conflict(
             "this quote has already been ordered",
@@ -141,6 +153,11 @@ def _order_place(*, buyer: Any, quote_id: Any) -> _Placed:
         country=quote.country,
         region=quote.region,
         postal_code=quote.postal_code,
+        recipient_name=quote.recipient_name,
+        address_line1=quote.address_line1,
+        address_line2=quote.address_line2,
+        city=quote.city,
+        phone=quote.phone,
         buyer_name=quote.buyer_name,
         resident_id_masked=quote.resident_id_masked,
         identity_digest=quote.identity_digest,

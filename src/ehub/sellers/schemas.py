@@ -11,6 +11,9 @@ class SellerIn(Schema):
     country: str
     region: str = ""
     city: str = ""
+    address_line1: str = ""
+    address_line2: str = ""
+    postal_code: str = ""
     registration_number: str
     contact_name: str = ""
     contact_email: str
@@ -24,6 +27,9 @@ class SellerPatch(Schema):
     display_name: str | None = None
     region: str | None = None
     city: str | None = None
+    address_line1: str | None = None
+    address_line2: str | None = None
+    postal_code: str | None = None
     registration_number: str | None = None
     contact_name: str | None = None
     contact_email: str | None = None
@@ -40,6 +46,9 @@ class SellerOut(Schema):
     country: str
     region: str
     city: str
+    address_line1: str
+    address_line2: str
+    postal_code: str
     registration_number: str
     contact_name: str
     contact_email: str

@@ -89,6 +89,10 @@ def cn_quote(
         country="CN",
         region="CN-SH",
         postal_code="200000",
+        recipient_name="张三",
+        address_line1="浦东新区世纪大道100号",
+        city="上海市",
+        phone="+86 21 5555 0100",
         buyer_name="张三",
         resident_id=resident,
     )
@@ -97,7 +101,16 @@ def cn_quote(
 def my_quote(buyer: Any, lines: list[tuple[Variant, int]], *, market: str = "SG") -> Quote:
     for v, quantity in lines:
         cart_line_add(buyer=buyer, market_country=market, variant_id=v.pk, quantity=quantity)
-    return quote_create(buyer=buyer, market_country=market, country=market, postal_code="018989")
+    return quote_create(
+        buyer=buyer,
+        market_country=market,
+        country=market,
+        postal_code="018989",
+        recipient_name="Tan Mei Ling",
+        address_line1="1 Raffles Place, #20-01",
+        city="Singapore",
+        phone="+65 6555 0100",
+    )
 
 
 def signed_in(user: Any) -> Client:
