@@ -440,6 +440,9 @@ def test_concurrent_callbacks_and_listener_retries_pay_once_and_split_once(shop)
         country="CN",
         region="CN-SH",
         postal_code="200030",
+        recipient_name="张三",
+        address_line1="徐汇区漕溪北路88号",
+        city="上海市",
         buyer_name="张三",
         resident_id=GOOD_RESIDENT_ID,
     )

@@ -20,6 +20,7 @@ from ehub.orders.services import (
     idempotency_keys_purge,
     order_expire_unpaid,
     order_payment_captured,
+    order_payment_captured_listener,
     order_place,
     order_place_idempotent,
     order_transition,
@@ -255,7 +256,7 @@ def test_a_capture_for_a_cancelled_order_is_refused_so_payments_refunds_it(monke
 def test_the_capture_listener_is_registered_with_payments():
     hooks = pytest.importorskip("ehub.payments.hooks")
 
-    assert order_payment_captured in hooks.capture_listeners()
+    assert order_payment_captured_listener in hooks.capture_listeners()
 
 
 @pytestmark_db

@@ -6,9 +6,10 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Header, Router, Status
 
 from ehub.core.auth import session_auth
-from ehub.orders.schemas import OrderIn, OrderOut, PaymentStartOut, order_out
+from ehub.orders.schemas import OrderCancelIn, OrderIn, OrderOut, PaymentStartOut, order_out
 from ehub.orders.selectors import order_get_for_buyer, order_list_for_buyer
 from ehub.orders.services import (
+    order_cancel,
     order_confirm_receipt,
     order_payment_start,
     order_place_idempotent,
@@ -81,3 +82,17 @@ def order_receipt_confirm(request: HttpRequest, order_id: int) -> OrderOut:
     returns the completed order (200)."""
     order = order_get_for_buyer(buyer=request.auth, order_id=order_id)
     return order_out(order_confirm_receipt(order=order, buyer=request.auth))
+
+
+@router.post(
+    "/orders/{order_id}/cancel",
+    response=OrderOut,
+    summary="Cancel an order before it is handed to a carrier (a paid one is refunded)",
+)
+def order_cancel_post(request: HttpRequest, order_id: int, payload: OrderCancelIn) -> OrderOut:
+    """The buyer's own order (anyone else's: 404). Waiting for payment: cancelled. Paid and not
+    yet handed over: cancelled, stock returned, every parcel refunded to the payment. Further
+    along: 409 ``illegal_order_transition``. A repeat on a cancelled order is a 409 too."""
+    order = order_get_for_buyer(buyer=request.auth, order_id=order_id)
+    cancelled = order_cancel(order=order, actor=request.auth, reason=payload.reason or "buyer")
+    return order_out(order_get_for_buyer(buyer=request.auth, order_id=cancelled.pk))

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from django.apps import AppConfig
 
 
@@ -12,14 +9,10 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self) -> None:
-        # payments is built in parallel: register the capture listener once it exists.
-        if importlib.util.find_spec("ehub.payments") is None:
-            return
-        if importlib.util.find_spec("ehub.payments.hooks") is None:
-            return
-        hooks = importlib.import_module("ehub.payments.hooks")
-        register = getattr(hooks, "register_capture_listener", None)
-        if register is not None:
-            from ehub.orders.services import order_payment_captured
+        from ehub.ledger.checks import register_check
+        from ehub.orders.checks import paid_orders_have_escrow
+        from ehub.orders.services import order_payment_captured_listener
+        from ehub.payments.hooks import register_capture_listener
 
-            register(order_payment_captured)
+        register_capture_listener(order_payment_captured_listener)
+        register_check(paid_orders_have_escrow)

@@ -91,6 +91,10 @@ class OrderParcel(models.Model):
     payable_minor = models.BigIntegerField()
     landed_cost = models.JSONField(default=dict)
     paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the buyer's money for it was given back"
+    )
+    refund_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["order_id", "number"]

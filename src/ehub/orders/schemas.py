@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 from ehub.checkout.domain import address_out
 from ehub.core.schemas import MoneyOut
@@ -13,6 +14,10 @@ from ehub.orders.models import Order, OrderLine, OrderParcel
 
 class OrderIn(Schema):
     quote_id: str
+
+
+class OrderCancelIn(Schema):
+    reason: str = Field("", max_length=300)
 
 
 class OrderLineOut(Schema):
@@ -29,6 +34,7 @@ class OrderLineOut(Schema):
 
 class OrderParcelOut(Schema):
     number: int
+    code: str
     escrow_reference: str
     seller_id: int
     ship_from: str
@@ -41,6 +47,7 @@ class OrderParcelOut(Schema):
     collected: str
     payable: MoneyOut
     paid: bool
+    refunded: bool
     lines: list[OrderLineOut]
 
 
@@ -117,6 +124,7 @@ def order_out(
         parcels=[
             OrderParcelOut(
                 number=p.number,
+                code=p.code,
                 escrow_reference=p.escrow_reference,
                 seller_id=p.seller_id,
                 ship_from=p.ship_from,
@@ -129,6 +137,7 @@ def order_out(
                 collected=p.collected,
                 payable=m(p.payable_minor),
                 paid=p.paid_at is not None,
+                refunded=p.refunded_at is not None,
                 lines=lines_by_parcel.get(p.pk, []),
             )
             for p in parcel_rows

@@ -42,9 +42,9 @@ from ehub.orders.errors import OrdersErrorCode
 from ehub.orders.models import CrossBorderBuyer, IdempotencyKey, Order, OrderLine, OrderParcel
 from ehub.orders.selectors import cross_border_year_to_date
 from ehub.payments.domain import PaymentStatus
-from ehub.payments.models import Payment
+from ehub.payments.models import Payment, Refund, RefundStatus
 from ehub.payments.selectors import payments_for_order
-from ehub.payments.services import payment_create
+from ehub.payments.services import payment_create, payment_refund
 
 logger = logging.getLogger(__name__)
 
@@ -431,6 +431,34 @@ def _order_escrow_split(*, order: Order, parcels: list[OrderParcel], payment_id:
         )
 
 
+class CaptureNotApplicable(IllegalTransition):
+    """A capture for an order that can no longer take it (cancelled, or paid by another
+    payment): the capture listener refunds that payment instead."""
+
+    def __init__(self, order: Order, payment_id: str, why: str) -> None:
+        super().__init__(order.status, OrderStatus.PAID)
+        self.message = f"payment {payment_id} cannot pay {order.reference}: {why}"
+        self.detail = {**(self.detail or {}), "order": order.reference, "payment": payment_id}
+
+
+def order_payment_captured_listener(*, order_ref: str, payment_id: str, amount: Money) -> None:
+    """The capture listener registered with ``payments``: mark the order paid, or, when the
+    capture came too late (the order was cancelled meanwhile, or another payment already paid
+    it), give that payment back in full from the escrow it funded. Either way the notification
+    is then done; a failed refund raises, so ``ehub payments notify-captures`` tries again."""
+    try:
+        order_payment_captured(order_ref=order_ref, payment_id=payment_id, amount=amount)
+    except CaptureNotApplicable as exc:
+        payment = Payment.objects.get(public_id=payment_id)
+        logger.warning("%s; refunding it", exc.message)
+        payment_refund(
+            payment=payment,
+            amount=payment.amount,
+            reason=f"captured after the order could take it: {exc.message}"[:300],
+            idempotency_key=f"late-capture:{payment_id}",
+        )
+
+
 def order_payment_captured(*, order_ref: str, payment_id: str, amount: Money) -> Order:
     """A provider captured ``amount`` for ``order_ref`` (``ORD-<id>`` for the whole order, or
     ``ORD-<id>/<n>`` for one parcel's escrow). Marks the parcel(s) paid; the order becomes
@@ -460,10 +488,12 @@ def order_payment_captured(*, order_ref: str, payment_id: str, amount: Money) ->
                 {"order_ref": order_ref, "owed": str(owed), "captured": str(amount)},
                 code=OrdersErrorCode.PAYMENT_MISMATCH,
             )
-        if order.status == OrderStatus.PAID and all(p.paid_at for p in targets):
-            return order  # a duplicate capture notification
+        if all(p.paid_at for p in targets) and order.status != OrderStatus.PENDING_PAYMENT:
+            if number is not None or order.payment_id in ("", payment_id):
+                return order  # a duplicate capture notification
+            raise CaptureNotApplicable(order, payment_id, "it was already paid by another payment")
         if order.status != OrderStatus.PENDING_PAYMENT:
-            raise IllegalTransition(order.status, OrderStatus.PAID)
+            raise CaptureNotApplicable(order, payment_id, f"it is {order.status}")
         if number is None:
             _order_escrow_split(order=order, parcels=parcels, payment_id=payment_id)
         moment = clock.now()
@@ -567,8 +597,8 @@ def _order_release(*, order: Order, on_date: dt.date, actor: Any, reason: str) -
     caller's transaction."""
     releases: dict[str, int] = {}
     for parcel in order.parcels.select_related("seller").order_by("number"):
-        if parcel.payable_minor <= 0:
-            continue  # nothing was paid into this parcel's escrow
+        if parcel.payable_minor <= 0 or parcel.refunded_at is not None:
+            continue  # nothing was paid into this parcel's escrow, or it went back to the buyer
         category_id, commission_rate = _commission(parcel)
         entry: JournalEntry = escrow_release(
             order_ref=parcel.escrow_reference,
@@ -652,3 +682,156 @@ def order_release_lapsed(
             continue
         completed.append(order_id)
     return completed
+
+
+# -- cancellation and refunds of paid orders ---------------------------------------------------
+# A paid order's parcels can be refunded while it is in these states (after completion the
+# escrow was released to the seller: a refund would first reverse that release).
+REFUNDABLE_STATUSES = frozenset(
+    {OrderStatus.PAID, OrderStatus.IN_FULFILMENT, OrderStatus.DELIVERED, OrderStatus.CANCELLED}
+)
+
+
+def _parcel_payment(*, order: Order, parcel: OrderParcel) -> Payment:
+    """The captured payment whose money is in ``parcel``'s escrow: the parcel's own payment, or
+    the order's (whose escrow was split per parcel)."""
+    payment = (
+        Payment.objects.filter(order_ref=parcel.escrow_reference, captured_at__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if payment is None and order.payment_id:
+        payment = Payment.objects.filter(public_id=order.payment_id).first()
+    if payment is None:
+        raise Conflict(
+            f"no captured payment for {parcel.escrow_reference}",
+            {"parcel": parcel.escrow_reference},
+            code=OrdersErrorCode.ORDER_NOT_REFUNDABLE,
+        )
+    return payment
+
+
+def order_parcel_refund(*, parcel: OrderParcel, reason: str, actor: Any = None) -> OrderParcel:
+    """Give the buyer back what they paid for ``parcel`` (goods, shipping and the import charges
+    collected at checkout): a provider refund taken out of the parcel's escrow ``ORD-<id>/<n>``.
+    Idempotent (keyed by the parcel); call it outside a transaction (no lock is held across the
+    provider call). When every paid parcel of the order is refunded, a paid, in-fulfilment or
+    delivered order becomes ``refunded`` (a cancelled one stays cancelled). Stock is not
+    returned here: a returned parcel is restocked when the seller has it back. Refused (409
+    ``order_not_refundable``) once the order is completed (its escrow was released)."""
+    parcel = OrderParcel.objects.select_related("order").get(pk=parcel.pk)
+    order = parcel.order
+    if parcel.refunded_at is not None:
+        return parcel
+    if order.status not in REFUNDABLE_STATUSES or parcel.paid_at is None:
+        raise Conflict(
+            f"{parcel.escrow_reference} cannot be refunded: the order is {order.status}"
+            + ("" if parcel.paid_at else " and the parcel was never paid"),
+            {"parcel": parcel.escrow_reference, "status": order.status},
+            code=OrdersErrorCode.ORDER_NOT_REFUNDABLE,
+        )
+    reason = (reason or "").strip() or "refund"
+    refund = None
+    if parcel.payable_minor > 0:
+        # One key per attempt: a retry after the provider failed is a new refund.
+        failed = Refund.objects.filter(
+            escrow_ref=parcel.escrow_reference, status=RefundStatus.FAILED
+        ).count()
+        refund = payment_refund(
+            payment=_parcel_payment(order=order, parcel=parcel),
+            amount=Money.from_minor_units(parcel.payable_minor, order.currency),
+            reason=reason,
+            idempotency_key=f"parcel-refund:{parcel.escrow_reference}:{failed + 1}",
+            escrow_ref=parcel.escrow_reference,
+        )
+        if refund.status != RefundStatus.SUCCEEDED:
+            raise Conflict(
+                f"the refund of {parcel.escrow_reference} is {refund.status}",
+                {"parcel": parcel.escrow_reference, "refund": str(refund.public_id)},
+                code=OrdersErrorCode.ORDER_NOT_REFUNDABLE,
+            )
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        moment = clock.now()
+        if OrderParcel.objects.filter(pk=parcel.pk, refunded_at__isnull=True).update(
+            refunded_at=moment, refund_reason=reason[:300]
+        ):
+            audit_record(
+                tag="order:parcel:refunded",
+                subject=locked,
+                actor=actor,
+                data={
+                    "parcel": parcel.escrow_reference,
+                    "amount_minor": parcel.payable_minor,
+                    "refund": str(refund.public_id) if refund else None,
+                    "reason": reason,
+                },
+            )
+        outstanding = locked.parcels.filter(paid_at__isnull=False, refunded_at__isnull=True)
+        if not outstanding.exists() and locked.status in (
+            OrderStatus.PAID,
+            OrderStatus.IN_FULFILMENT,
+            OrderStatus.DELIVERED,
+        ):
+            order_transition(
+                order=locked, to=OrderStatus.REFUNDED, actor=actor, data={"reason": reason}
+            )
+    parcel.refresh_from_db()
+    return parcel
+
+
+def order_cancel(*, order: Order, actor: Any, reason: str) -> Order:
+    """Cancel ``order`` before anything was handed to a carrier. Unpaid: cancelled, stock
+    returned. Paid (nothing handed over yet, so the order is still ``paid``): cancelled and
+    stock returned in one transaction under the order's lock, then every paid parcel refunded
+    (``order_parcel_refund``, outside the transaction). A refund the provider fails is left for
+    ``ehub orders settle-refunds``; the order stays cancelled. Anything further along is a 409
+    ``illegal_order_transition``: once handed over, the buyer refuses delivery or returns it."""
+    reason = (reason or "").strip() or "cancelled"
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        return order_cancel_unpaid(order=order, actor=actor, reason=reason)
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().filter(pk=order.pk).first()
+        if locked is None:
+            raise NotFound(f"no order {order.pk}")
+        if locked.status == OrderStatus.PENDING_PAYMENT:
+            return order_cancel_unpaid(order=locked, actor=actor, reason=reason)
+        if locked.status != OrderStatus.PAID:
+            raise IllegalTransition(locked.status, OrderStatus.CANCELLED)
+        order_transition(
+            order=locked, to=OrderStatus.CANCELLED, actor=actor, data={"reason": reason}
+        )
+        stock_return(lines=list(locked.lines.values_list("variant_id", "quantity")))
+    _refund_parcels(order=locked, reason=reason, actor=actor)
+    return locked
+
+
+def _refund_parcels(*, order: Order, reason: str, actor: Any) -> list[str]:
+    """Refund each paid, unrefunded parcel; returns the references that could not be."""
+    failed = []
+    for parcel in order.parcels.filter(paid_at__isnull=False, refunded_at__isnull=True):
+        try:
+            order_parcel_refund(parcel=parcel, reason=reason, actor=actor)
+        except DomainError:
+            logger.exception("refund of %s failed; settle-refunds will retry", parcel)
+            failed.append(parcel.escrow_reference)
+    return failed
+
+
+def order_refunds_settle() -> list[str]:
+    """Retry the refunds of cancelled orders' paid parcels that are not refunded yet (the
+    provider failed the first time). Returns what is still not refunded. Run by
+    ``ehub orders settle-refunds`` from a scheduler."""
+    pending = (
+        Order.objects.filter(
+            status=OrderStatus.CANCELLED,
+            parcels__paid_at__isnull=False,
+            parcels__refunded_at__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    failed: list[str] = []
+    for order in list(pending):
+        failed += _refund_parcels(order=order, reason="order cancelled (retry)", actor=None)
+    return failed

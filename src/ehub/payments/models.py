@@ -118,6 +118,12 @@ class Refund(models.Model):
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=300)
+    escrow_ref = models.CharField(
+        max_length=80,
+        blank=True,
+        default="",
+        help_text="The escrow it is taken from (ORD-<id>/<n> for a parcel); blank: the payment's",
+    )
     status = models.CharField(
         max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING
     )

@@ -380,8 +380,11 @@ def payment_refund(
     amount: Money,
     reason: str,
     idempotency_key: str | None = None,
+    escrow_ref: str | None = None,
 ) -> Refund:
-    """Give ``amount`` of a captured payment back to the payer, and take it out of escrow.
+    """Give ``amount`` of a captured payment back to the payer, and take it out of escrow:
+    ``escrow_ref`` (a parcel's ``ORD-<id>/<n>`` once the order's escrow was split), by default
+    the payment's own ``order_ref``.
 
     Three steps, never holding a lock across the provider call (STYLE rule 12): (1) lock the
     payment, check it and reserve the amount as a pending ``Refund``, commit; (2) ask the
@@ -406,7 +409,13 @@ def payment_refund(
     key = idempotency_key or f"refund:{uuid.uuid4().hex}"
     refund = _refund_replayed(key, payment, amount)
     if refund is None:
-        refund = _refund_reserve(payment=payment, amount=amount, reason=reason, key=key)
+        refund = _refund_reserve(
+            payment=payment,
+            amount=amount,
+            reason=reason,
+            key=key,
+            escrow_ref=escrow_ref or payment.order_ref,
+        )
     if refund.status != RefundStatus.PENDING:
         return refund
 
@@ -432,10 +441,15 @@ def _refund_replayed(key: str, payment: Payment, amount: Money) -> Refund | None
     return refund
 
 
-def _refund_reserve(*, payment: Payment, amount: Money, reason: str, key: str) -> Refund:
+def _refund_reserve(
+    *, payment: Payment, amount: Money, reason: str, key: str, escrow_ref: str
+) -> Refund:
     try:
         with transaction.atomic():
             locked = Payment.objects.select_for_update().get(pk=payment.pk)
+            replayed = _refund_replayed(key, payment, amount)  # a concurrent twin got here first
+            if replayed is not None:
+                return replayed
             if locked.status not in REFUNDABLE:
                 raise Conflict(
                     f"a {locked.status} payment cannot be refunded",
@@ -457,10 +471,10 @@ def _refund_reserve(*, payment: Payment, amount: Money, reason: str, key: str) -
                     {"refundable": str(Money.from_minor_units(left, locked.currency).amount)},
                     status=422,
                 )
-            escrow_held = -account_balance(key=escrow_account(locked.order_ref, locked.currency))
+            escrow_held = -account_balance(key=escrow_account(escrow_ref, locked.currency))
             if amount > escrow_held:
                 raise Conflict(
-                    f"order {locked.order_ref}'s escrow holds {escrow_held}, less than {amount} "
+                    f"{escrow_ref}'s escrow holds {escrow_held}, less than {amount} "
                     "(released or cancelled?); reverse the release first",
                     {"escrow": str(escrow_held.amount)},
                     code=PaymentErrorCode.NOT_REFUNDABLE,
@@ -470,6 +484,7 @@ def _refund_reserve(*, payment: Payment, amount: Money, reason: str, key: str) -
                 amount_minor=amount.to_minor_units(),
                 currency=amount.currency,
                 reason=reason[:300],
+                escrow_ref=escrow_ref,
                 idempotency_key=key,
             )
     except IntegrityError:
@@ -512,7 +527,7 @@ def _refund_complete(*, refund: Refund, result: RefundResult) -> Refund:
             try:
                 with transaction.atomic():
                     refund.ledger_entry = escrow_refund(
-                        order_ref=payment.order_ref,
+                        order_ref=refund.escrow_ref or payment.order_ref,
                         amount=refund.amount,
                         provider=payment.provider,
                         reason=refund.reason,

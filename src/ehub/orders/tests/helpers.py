@@ -132,3 +132,22 @@ def one_placed_order() -> Any:
     )
     add(buyer=w.buyer, market_country="CN", variant_id=w.variant.pk, quantity=1)
     return quote
+
+
+def paid_order(buyer: Any, quote: Quote) -> Any:
+    """Place ``quote`` and pay it through the sandbox provider as a buyer would (hosted page,
+    4242 card, signed callback, capture listener): the order is ``paid``, its escrow split per
+    parcel. Test transactions never commit, so the after-commit work is run here explicitly."""
+    from ehub.orders.models import Order
+    from ehub.orders.services import order_payment_start, order_place
+    from ehub.payments.sandbox import sandbox_callbacks_deliver_pending, sandbox_card_submit
+    from ehub.payments.services import payments_notify_captures_pending
+
+    order = order_place(buyer=buyer, quote_id=quote.public_id)
+    payment = order_payment_start(order=order, buyer=buyer).payment
+    sandbox_card_submit(payment=payment, card_number="4242 4242 4242 4242")
+    sandbox_callbacks_deliver_pending()
+    payments_notify_captures_pending()
+    order = Order.objects.get(pk=order.pk)
+    assert order.status == "paid", order.status
+    return order

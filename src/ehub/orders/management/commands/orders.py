@@ -1,17 +1,17 @@
-"""``ehub orders expire-unpaid``, ``ehub orders release-lapsed`` and
-``ehub orders purge-idempotency-keys``: run by a scheduler (cron every few minutes today; a task
-worker later)."""
+"""``ehub orders expire-unpaid``, ``release-lapsed``, ``settle-refunds`` and
+``purge-idempotency-keys``: run by a scheduler (docs/adr/0010-background-work.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ehub.orders.services import (
     idempotency_keys_purge,
     order_expire_unpaid,
+    order_refunds_settle,
     order_release_lapsed,
 )
 
@@ -19,7 +19,8 @@ from ehub.orders.services import (
 class Command(BaseCommand):
     help = (
         "Order housekeeping: cancel unpaid orders (returning stock), release delivered orders "
-        "whose confirmation window lapsed, purge old idempotency keys."
+        "whose confirmation window lapsed, retry failed refunds of cancelled orders, purge old "
+        "idempotency keys."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help="default: EHUB_ORDERS_CONFIRMATION_WINDOW_DAYS",
+        )
+        sub.add_parser(
+            "settle-refunds",
+            help="retry the refunds of cancelled orders' paid parcels that the provider failed",
         )
         purge = sub.add_parser(
             "purge-idempotency-keys", help="delete stored idempotency keys past their TTL"
@@ -69,6 +74,13 @@ class Command(BaseCommand):
                 f"released {len(completed)} delivered order(s)"
                 + (": " + ", ".join(f"ORD-{pk}" for pk in completed) if completed else "")
             )
+        elif options["action"] == "settle-refunds":
+            failed = order_refunds_settle()
+            if failed:
+                raise CommandError(
+                    f"{len(failed)} parcel refund(s) still failing: " + ", ".join(failed)
+                )
+            self.stdout.write("every cancelled order's paid parcels are refunded")
         else:
             hours = options["older_than_hours"]
             deleted = idempotency_keys_purge(
