@@ -36,6 +36,8 @@ demo-data: migrate ## Load the demo markets, rates, HS codes, sellers, products 
 
 demo: demo-data ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
 	@echo "ehub: API docs http://$(HOST):$(PORT)/api/v1/docs  admin http://$(HOST):$(PORT)/admin/"
+	@echo "ehub: background jobs run in this terminal too (ehub jobs work); Ctrl-C stops both"
+	@$(BIN)/ehub jobs work --sleep 5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/ehub runserver $(HOST):$(PORT)
 
 serve: install ## Serve without reloading demo data

@@ -9,6 +9,7 @@ from django.db import connection
 
 from ehub.accounts.tests.factories import UserFactory
 from ehub.catalog.models import Variant
+from ehub.core import clock
 from ehub.core.models import AuditEvent
 from ehub.core.tests.concurrency import race
 from ehub.inventory.errors import OutOfStock
@@ -134,3 +135,15 @@ def test_one_persons_concurrent_cn_orders_cannot_together_pass_the_annual_limit(
     }
     total = sum(o.limit_value_minor for o in Order.objects.all())
     assert total <= 26_000_00
+
+
+def test_two_schedulers_at_once_enqueue_a_due_job_once():
+    from django_tasks_db.models import DBTaskResult
+
+    from ehub.core.jobs import jobs_enqueue_due
+
+    moment = clock.now()
+    results = race(lambda i: jobs_enqueue_due(now=moment), threads=4)
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert DBTaskResult.objects.filter(task_path="ehub.orders.tasks.expire_unpaid").count() == 1

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "ehub.core",
     "ehub.accounts",
     "ehub.markets",
@@ -247,6 +249,18 @@ EHUB_PAYMENTS_SIGNATURE_TOLERANCE_SECONDS = _env_int(
 )
 # How long a payment may stay pending before `ehub payments expire` marks it failed (s).
 EHUB_PAYMENTS_PENDING_TTL_SECONDS = _env_int("EHUB_PAYMENTS_PENDING_TTL_SECONDS", 1800, minimum=1)
+
+# -- background work (docs/adr/0010-background-work.md) ----------------------------------------
+# django-tasks with its database backend: a task enqueued inside a transaction is a row written
+# in that transaction (the outbox), run by `ehub db_worker` (or `ehub jobs work`) after commit.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("EHUB_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# How often `ehub jobs schedule` / `ehub jobs work` enqueue each periodic sweep (seconds).
+EHUB_JOBS_INTERVAL_SECONDS = _env_int("EHUB_JOBS_INTERVAL_SECONDS", 60, minimum=1)
 
 # -- checkout and orders -----------------------------------------------------------------------
 # How long a checkout quote (prices, shipping, FX, landed cost) stays valid (seconds).

@@ -27,3 +27,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag} {self.subject_type}#{self.subject_id}"
+
+
+class JobSchedule(models.Model):
+    """When each periodic job (``ehub.core.jobs``) was last enqueued. The scheduler locks the row
+    it enqueues for, so two schedulers running at once enqueue a due job once."""
+
+    name = models.CharField(max_length=80, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,7 +12,9 @@ class OrdersConfig(AppConfig):
         from ehub.ledger.checks import register_check
         from ehub.orders.checks import paid_orders_have_escrow
         from ehub.orders.services import order_payment_captured_listener
+        from ehub.orders.tasks import register as register_jobs
         from ehub.payments.hooks import register_capture_listener
 
         register_capture_listener(order_payment_captured_listener)
         register_check(paid_orders_have_escrow)
+        register_jobs()
