@@ -13,6 +13,7 @@ from django.urls import reverse
 from ehub.accounts.tests.factories import UserFactory
 from ehub.catalog.tests.factories import VariantFactory
 from ehub.core.events import audit_record
+from ehub.core.jobs import jobs_enqueue_due
 from ehub.core.money import Money
 from ehub.customs.models import HsCode, HsSection
 from ehub.ledger.domain import ReleaseBreakdown
@@ -58,6 +59,7 @@ def one_of_everything(db):
     CommissionRate.objects.create(seller=variant.seller, rate=Decimal("0.04"))
     payments_one_of_each()
     one_placed_order()
+    jobs_enqueue_due()
 
 
 @pytest.mark.parametrize("model", EHUB_MODELS, ids=lambda m: m._meta.label)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ehub.core.admin_base import ReadOnlyAdmin
-from ehub.core.models import AuditEvent
+from ehub.core.models import AuditEvent, JobSchedule
 
 
 @admin.register(AuditEvent)
@@ -11,3 +11,10 @@ class AuditEventAdmin(ReadOnlyAdmin):  # append-only: written by services only
     search_fields = ["tag", "subject_id", "actor__email"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+
+@admin.register(JobSchedule)
+class JobScheduleAdmin(ReadOnlyAdmin):  # written by the scheduler (ehub.core.jobs)
+    list_display = ["name", "last_enqueued_at", "last_task_id"]
+    search_fields = ["name"]
+    readonly_fields = [f.name for f in JobSchedule._meta.fields]
