@@ -267,16 +267,31 @@ def test_orders_need_a_signed_in_buyer():
     nothing_placed(w.variant, 10)
 
 
-def test_placement_stays_within_its_statement_budget(django_assert_max_num_queries):
-    """12 statements between BEGIN and COMMIT (here a savepoint pair stands for those two):
-    claim the key, read the quote, check it is not ordered, one conditional UPDATE per variant in
-    a savepoint, insert order, parcels and lines, empty the cart lines, audit, store the
-    response. The issue's goal for the whole placement is 15 or fewer."""
-    w = world()
-    quote = my_quote(w.buyer, [(w.variant, 1)])
+@pytest.mark.parametrize(
+    ("market", "budget"),
+    [
+        # claim the key, read the quote (with "already ordered?"), one conditional UPDATE per
+        # variant, insert order, parcels and lines, empty the cart lines, audit, store the
+        # response: 9, plus the savepoint pair standing for BEGIN/COMMIT in a test.
+        ("SG", 11),
+        # CN adds the person's row (one upsert that also locks it) and the year-to-date sum.
+        ("CN", 13),
+    ],
+)
+def test_placement_stays_within_its_statement_budget(market, budget, django_assert_num_queries):
+    """The issue's goal for the whole placement is 15 or fewer (bench/bench_checkout.py prints
+    it on both databases); this pins the count so a new query is a deliberate change."""
     from ehub.orders.services import order_place_idempotent
+    from ehub.orders.tests.helpers import cn_quote
 
-    with django_assert_max_num_queries(14):
+    w = world()
+    quote = (
+        my_quote(w.buyer, [(w.variant, 1)])
+        if market == "SG"
+        else cn_quote(w.buyer, [(w.variant, 1)])
+    )
+
+    with django_assert_num_queries(budget):
         order_place_idempotent(
             buyer=w.buyer, idempotency_key="k", payload={"quote_id": str(quote.public_id)}
         )

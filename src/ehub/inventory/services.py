@@ -31,14 +31,16 @@ def stock_merge(lines: StockLines) -> list[tuple[int, int]]:
     return sorted(merged.items())
 
 
-def stock_take(*, lines: StockLines) -> None:
+def stock_take(*, lines: StockLines, savepoint: bool = True) -> None:
     """Take every line's quantity or nothing: raises ``OutOfStock`` naming every short variant.
 
     Runs in a savepoint of the caller's transaction (or its own), so a refusal undoes the updates
-    that did succeed; the caller's enclosing transaction decides the rest.
+    that did succeed; the caller's enclosing transaction decides the rest. A caller whose whole
+    transaction rolls back on ``OutOfStock`` anyway (order placement) passes ``savepoint=False``
+    and saves the two statements.
     """
     short: list[int] = []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         for variant_id, quantity in stock_merge(lines):
             taken = Variant.objects.filter(pk=variant_id, stock_quantity__gte=quantity).update(
                 stock_quantity=F("stock_quantity") - quantity

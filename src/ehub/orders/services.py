@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 
 from ehub.checkout.models import CartLine, Quote
 from ehub.core import clock
@@ -61,8 +62,13 @@ def _check_cross_border_limits(*, quote: Quote, order_value_minor: int, item_cou
     if params is None or not quote.identity_digest:
         return
     # Serialise this person's placements: the annual total is read and added to under a lock.
-    CrossBorderBuyer.objects.select_for_update().get_or_create(
-        identity_digest=quote.identity_digest
+    # One statement creates the row or, when it exists, locks it: an upsert's DO UPDATE takes the
+    # row lock on PostgreSQL (SQLite's writer lock serialises anyway).
+    CrossBorderBuyer.objects.bulk_create(
+        [CrossBorderBuyer(identity_digest=quote.identity_digest)],
+        update_conflicts=True,
+        unique_fields=["identity_digest"],
+        update_fields=["identity_digest"],
     )
     today = clock.today()
     rules = get_rulebook().for_destination(quote.country, today)
@@ -103,7 +109,11 @@ class _Placed:
 def _order_place(*, buyer: Any, quote_id: Any) -> _Placed:
     """``order_place`` without its own transaction (the caller's encloses it); returns what it
     wrote, so the response is serialised without reading it back."""
-    quote = Quote.objects.filter(public_id=quote_id, buyer=buyer).first()
+    quote = (
+        Quote.objects.filter(public_id=quote_id, buyer=buyer)
+        .annotate(ordered=Exists(Order.objects.filter(quote=OuterRef("pk"))))
+        .first()
+    )
     if quote is None:
         raise NotFound("no such quote", {"quote_id": str(quote_id)})
     moment = clock.now()
@@ -130,7 +140,7 @@ def _order_place(*, buyer: Any, quote_id: Any) -> _Placed:
             {"fields": [f"shipping_address.{name}" for name in missing]},
             status=422,
         )
-    if Order.objects.filter(quote=quote).exists():
+    if quote.ordered:  # type: ignore[attr-defined]  # the annotation above
         raise Conflict(
             "this quote has already been ordered",
             {"quote_id": str(quote.public_id)},
@@ -143,7 +153,8 @@ def _order_place(*, buyer: Any, quote_id: Any) -> _Placed:
         order_value_minor=limit_value,
         item_count=sum(line["quantity"] for line in lines),
     )
-    stock_take(lines=[(line["variant_id"], line["quantity"]) for line in lines])
+    # No savepoint: OutOfStock rolls back the whole placement.
+    stock_take(lines=[(line["variant_id"], line["quantity"]) for line in lines], savepoint=False)
     order = Order.objects.create(
         buyer=buyer,
         quote=quote,
