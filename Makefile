@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Packages type-checked with mypy + django-stubs (STYLE.md: core, customs, ledger at least).
-TYPED := src/ehub/core src/ehub/customs src/ehub/ledger
+# Packages type-checked with mypy + django-stubs (STYLE.md: core, customs, ledger at least; the
+# money path too: orders, checkout, payments, inventory).
+TYPED := src/ehub/core src/ehub/customs src/ehub/ledger src/ehub/orders src/ehub/checkout \
+	src/ehub/payments src/ehub/inventory
 
 .DEFAULT_GOAL := help
 # The Debian packages and Python are the only things assumed; everything else is installed here.

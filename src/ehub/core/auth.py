@@ -31,3 +31,10 @@ class SellerKeyBearer(HttpBearer):
 
 session_auth = SessionAuth()
 session_or_key = [SellerKeyBearer(), SellerKeyHeader(), session_auth]
+
+
+class AuthedRequest(HttpRequest):
+    """For type hints only: a request django-ninja authenticated. ``auth`` is what the
+    authenticator returned (the signed-in User, or the Seller of an API key)."""
+
+    auth: Any

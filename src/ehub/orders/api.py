@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from ninja import Header, Router, Status
 
-from ehub.core.auth import session_auth
+from ehub.core.auth import AuthedRequest, session_auth
 from ehub.orders.schemas import OrderCancelIn, OrderIn, OrderOut, PaymentStartOut, order_out
 from ehub.orders.selectors import order_get_for_buyer, order_list_for_buyer
 from ehub.orders.services import (
@@ -24,7 +24,7 @@ router = Router(tags=["orders"], auth=session_auth)
     summary="Place an order from a quote (Idempotency-Key header required)",
 )
 def order_create(
-    request: HttpRequest,
+    request: AuthedRequest,
     payload: OrderIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> JsonResponse:
@@ -38,12 +38,12 @@ def order_create(
 
 
 @router.get("/orders", response=list[OrderOut], summary="The signed-in buyer's orders")
-def order_list(request: HttpRequest, status: str | None = None) -> list[OrderOut]:
+def order_list(request: AuthedRequest, status: str | None = None) -> list[OrderOut]:
     return [order_out(order) for order in order_list_for_buyer(buyer=request.auth, status=status)]
 
 
 @router.get("/orders/{order_id}", response=OrderOut, summary="One of the buyer's orders")
-def order_get(request: HttpRequest, order_id: int) -> OrderOut:
+def order_get(request: AuthedRequest, order_id: int) -> OrderOut:
     return order_out(order_get_for_buyer(buyer=request.auth, order_id=order_id))
 
 
@@ -52,7 +52,7 @@ def order_get(request: HttpRequest, order_id: int) -> OrderOut:
     response={200: PaymentStartOut, 201: PaymentStartOut},
     summary="Start paying an order (one payment for its whole total; repeats return it)",
 )
-def order_payment(request: HttpRequest, order_id: int) -> Status:
+def order_payment(request: AuthedRequest, order_id: int) -> Status:
     """The buyer's own order (anyone else's: 404), waiting for payment (else 409
     ``order_not_payable``): 201 with a new payment, 200 with the one already started."""
     order = order_get_for_buyer(buyer=request.auth, order_id=order_id)
@@ -76,7 +76,7 @@ def order_payment(request: HttpRequest, order_id: int) -> Status:
     response=OrderOut,
     summary="Confirm receipt of a delivered order: its escrow is released to the sellers",
 )
-def order_receipt_confirm(request: HttpRequest, order_id: int) -> OrderOut:
+def order_receipt_confirm(request: AuthedRequest, order_id: int) -> OrderOut:
     """The buyer's own order (anyone else's: 404), ``delivered`` (else 409
     ``order_not_delivered``): releases each parcel's escrow and completes the order. A repeat
     returns the completed order (200)."""
@@ -89,7 +89,7 @@ def order_receipt_confirm(request: HttpRequest, order_id: int) -> OrderOut:
     response=OrderOut,
     summary="Cancel an order before it is handed to a carrier (a paid one is refunded)",
 )
-def order_cancel_post(request: HttpRequest, order_id: int, payload: OrderCancelIn) -> OrderOut:
+def order_cancel_post(request: AuthedRequest, order_id: int, payload: OrderCancelIn) -> OrderOut:
     """The buyer's own order (anyone else's: 404). Waiting for payment: cancelled. Paid and not
     yet handed over: cancelled, stock returned, every parcel refunded to the payment. Further
     along: 409 ``illegal_order_transition``. A repeat on a cancelled order is a 409 too."""

@@ -140,7 +140,7 @@ def _order_place(*, buyer: Any, quote_id: Any) -> _Placed:
             {"fields": [f"shipping_address.{name}" for name in missing]},
             status=422,
         )
-    if quote.ordered:  # type: ignore[attr-defined]  # the annotation above
+    if quote.ordered:  # the Exists annotation above
         raise Conflict(
             "this quote has already been ordered",
             {"quote_id": str(quote.public_id)},

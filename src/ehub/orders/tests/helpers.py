@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.test import Client
 from stdnum.cn import ric
@@ -56,11 +56,14 @@ def variant(
 ) -> Variant:
     seller = seller or SellerFactory(country=country, payout_currency=currency)
     product = ProductFactory(seller=seller, hs_code=hs_code, origin_country=seller.country)
-    created: Variant = VariantFactory(
-        product=product,
-        price_minor=price_minor,
-        stock_quantity=stock,
-        weight_grams=weight_grams,
+    created = cast(
+        Variant,
+        VariantFactory(
+            product=product,
+            price_minor=price_minor,
+            stock_quantity=stock,
+            weight_grams=weight_grams,
+        ),
     )
     return created
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from typing import Any
 
 from ehub.core.errors import DomainError
 from ehub.core.money import Money
@@ -16,7 +17,7 @@ _sequence = itertools.count(1)
 
 
 def sandbox_payment(
-    order_ref: str | None = None, amount: Money | None = None, *, created_by: object = None
+    order_ref: str | None = None, amount: Money | None = None, *, created_by: Any = None
 ) -> Payment:
     """A pending sandbox payment (default EUR 319.46 for a fresh order reference)."""
     n = next(_sequence)
