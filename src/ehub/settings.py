@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "ehub.ledger",
     "ehub.payments",
     "ehub.demo",
+    "ehub.web",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ehub.web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "ehub.urls"

@@ -15,5 +15,5 @@ urlpatterns = [
     path("api/v1/", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_path_not_found),
-    path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("", include("ehub.web.urls")),  # storefront, seller centre, hub console
 ]

@@ -1,0 +1,49 @@
+"""Template filters for the web pages: money, dates, countries and regions in the page's
+language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_datetime
+from django import template
+from django.utils import timezone
+
+from ehub.core.money import Money
+from ehub.web import i18n
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Money | None) -> str:
+    """``Money("1234.5", "CNY")`` → ``¥1,234.50`` (zh-Hans), ``CN¥1,234.50`` (en)."""
+    if value is None:
+        return "—"
+    return value.format(i18n.babel_locale())
+
+
+@register.filter
+def country(code: str) -> str:
+    return i18n.country_name(code) if code else ""
+
+
+@register.filter
+def region(code: str) -> str:
+    return i18n.region_name(code) if code else ""
+
+
+@register.filter
+def local_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return format_datetime(
+            timezone.localtime(value), format="medium", locale=i18n.babel_locale()
+        )
+    return format_date(value, format="medium", locale=i18n.babel_locale())
+
+
+@register.filter
+def language_name(code: str) -> str:
+    return i18n.language_name(code)
