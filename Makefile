@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install ehub with its dev tools
+install: $(STAMP) ## Create .venv and install ehub with its dev tools (and compile translations)
+	@$(BIN)/ehub i18n compile > /dev/null
 
 migrate: install ## Apply database migrations (SQLite under var/ unless DATABASE_URL is set)
 	$(BIN)/ehub migrate --no-input
