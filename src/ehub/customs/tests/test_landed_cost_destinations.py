@@ -355,10 +355,24 @@ CASES = [
     case("SG 2024 at 400: GST 9%", R("SG", price="400.00", date="2024-01-01"), tax="36.00"),
     case("SG 2023-12-31 GST 8%", R("SG", price="100.00", date="2023-12-31"), tax="8.00"),
     case(
-        "SG above 400 with shipping: border",
+        "SG item at most 400, CIF above 400: still LVG (shipping excluded)",
         R("SG", price="390.00", shipping="10.01"),
-        regime="SG/regime/border",
+        regime="SG/regime/low-value-goods",
+        collected="at_checkout",
         tax="36.00",
+    ),
+    case(
+        "SG two items of 300: each at most 400, LVG",
+        R("SG", lines=[line("620610", "300.00"), line("620630", "300.00")]),
+        regime="SG/regime/low-value-goods",
+        collected="at_checkout",
+        tax="54.00",
+    ),
+    case(
+        "SG one item above 400: border",
+        R("SG", price="400.01"),
+        regime="SG/regime/border",
+        collected="at_border",
     ),
     case(
         "SG from MY: duty-free",

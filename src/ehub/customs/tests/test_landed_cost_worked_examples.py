@@ -1,0 +1,722 @@
+"""Landed-cost tests built from published worked examples (issue 3).
+
+Each test quotes a worked example published by a customs or tax authority (or, where none could be
+found, a named secondary source that shows the whole arithmetic) and feeds the engine exactly the
+example's inputs. Conventions:
+
+- The source's figures and address are quoted in the test's docstring.
+- A rate that is an *input* of the example ("a duty rate of 5% is used for this example") is passed
+  as the line's ``duty_rate`` override; rates that are rule facts (GST 10%, VAT 25%, BCD 10% + SWS
+  + IGST 18%, Remessa Conforme 20% / 60% minus USD 20, ...) come from the rule files, so the test
+  also checks the data.
+- The example's exchange rate is passed in the request's ``fx``; no stored rate is used
+  (``NO_STORED_RATES``), so a missing pair fails loudly instead of silently using a test rate.
+- The date is the example's date when the engine holds rules for it, otherwise a date on which the
+  same rules are in force (the docstring says why).
+- Where the source rounds differently from the engine (whole kroner, a result rounded in another
+  currency), the test asserts what the engine computes and shows how the published figure follows
+  from it.
+- An example the engine disagrees with because of a real engine or data gap is kept and marked
+  ``xfail(strict=True)`` with the exact difference.
+
+Covered (2026-11-23): NL (for the EU rules), AU, NZ, SG, CA, BR, IN, NO, CH; FI has the issue's own
+example (``test_landed_cost_issue_example.py``). No official worked example with full arithmetic
+was found for GB, US, JP, KR, CN, MX, MY, TH, ID, VN, PH or SA; examples found for them were from
+forwarders or forums, predate the rules ehub holds, or rely on facts the contract cannot express
+(gift consignments, the CN dutiable-value table for postal articles).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ehub.core.fx import RateTable
+from ehub.customs.tests.support import line, quote, regime_id
+
+NO_STORED_RATES = RateTable()
+
+
+def _request(
+    destination: str,
+    currency: str,
+    date: str,
+    lines: list[dict[str, Any]],
+    **kw: Any,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "date": date,
+        "destination": destination,
+        "destination_region": None,
+        "ship_from": None,
+        "currency": currency,
+        "fx": {},
+        "buyer_type": "consumer",
+        "channel": None,
+        "lines": lines,
+        "shipping": "0.00",
+        "insurance": "0.00",
+        "carrier_fees": [],
+    }
+    payload.update(kw)
+    return payload
+
+
+def _quote(payload: dict[str, Any]) -> dict[str, Any]:
+    return quote(payload, NO_STORED_RATES)
+
+
+def _only(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    assert len(entries) == 1, entries
+    return entries[0]
+
+
+def _rate(entry: dict[str, Any]) -> Decimal:
+    assert entry["rate"] is not None
+    return Decimal(entry["rate"])
+
+
+def _whole_units(value: str) -> Decimal:
+    """Round an engine amount to whole currency units, half up (how toll.no shows its figures)."""
+    return Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+# --------------------------------------------------------------------------------------------
+# Netherlands (EU): Belastingdienst, calculation examples for parcels from businesses
+# --------------------------------------------------------------------------------------------
+
+
+def test_nl_belastingdienst_camera_149_vat_only_on_price_shipping_insurance():
+    """Belastingdienst example 1: goods of EUR 150 or less, VAT only (official).
+
+    Source: Belastingdienst (Dutch Tax and Customs Administration), "Rekenvoorbeelden
+    invoerrechten voor zendingen van bedrijven",
+    https://www.belastingdienst.nl/wps/wcm/connect/bldcontentnl/belastingdienst/prive/douane/goederen_ontvangen_uit_het_buitenland/van_organisaties_en_bedrijven/rekenvoorbeelden:
+
+        "Voorbeeld 1: Waarde ontvangen goederen niet meer dan € 150
+        U koopt buiten de Europese Unie (EU) een fotocamera voor € 149.
+        prijs fotocamera: € 149; verzendkosten (bijvoorbeeld): € 25; verzekeringskosten (in dit
+        voorbeeld) € 10; invoerrechten: € 0;
+        btw (omzetbelasting) 21% over: (€ 149 + € 25 + € 10 = € 184): € 38,64
+        Totaal (€ 149 + € 25 + € 10 + € 38,64): € 222,64 ...
+        U betaalt alleen btw, geen invoerrechten omdat de waarde niet meer is dan € 150."
+
+    The tax is paid "bij invoer" (at import), so the seller does not use IOSS: channel
+    ``no_ioss`` (with the default IOSS channel ehub charges the same EUR 38.64, at checkout). VAT
+    21% and the EUR 150 duty relief are rule data. Date 2026-03-01: the page version without the
+    EUR 22 VAT exemption, i.e. after 2021-07-01, and before the EUR 3 interim duty on IOSS
+    consignments (2026-07-01).
+    """
+    result = _quote(
+        _request(
+            "NL",
+            "EUR",
+            "2026-03-01",
+            [line("852589", "149.00")],
+            channel="no_ioss",
+            shipping="25.00",
+            insurance="10.00",
+        )
+    )
+
+    assert regime_id(result) == "EU/regime/low-value-no-IOSS"
+    assert result["collected"] == "at_border"
+    assert result["duty_total"] == "0.00"
+    vat = _only(result["taxes"])
+    assert (_rate(vat), vat["base"], vat["amount"]) == (Decimal("0.21"), "184.00", "38.64")
+    assert result["landed_total"] == "222.64"
+
+
+def test_nl_belastingdienst_handbag_199_duty_3pc_on_cif_and_vat_on_duty_inclusive_value():
+    """Belastingdienst example 2: goods above EUR 150, duty and VAT (official).
+
+    Source: as the previous test,
+    https://www.belastingdienst.nl/wps/wcm/connect/bldcontentnl/belastingdienst/prive/douane/goederen_ontvangen_uit_het_buitenland/van_organisaties_en_bedrijven/rekenvoorbeelden:
+
+        "Voorbeeld 2: Waarde ontvangen goederen € 150 of meer
+        U koopt buiten de Europese Unie een handtas van kunstleer, van € 199.
+        verzendkosten (bijvoorbeeld): € 25; verzekeringskosten (in dit voorbeeld): € 10
+        invoerrechten 3% over (€ 199 + € 25 + € 10 = € 234): € 7,02
+        btw (omzetbelasting) 21% over (€ 199 + € 25 + € 10 + € 7,02= € 241,02): € 50,61
+        Totaal ...: € 291,63 ... U betaalt in dit voorbeeld dus € 57,63 aan belastingen bij
+        invoer."
+
+    The 3% duty is the example's input (``duty_rate``; EU.toml holds no rate for HS 4202.22,
+    handbags with an outer surface of plastic sheeting). Channel ``no_ioss`` as above (above
+    EUR 150 every EU channel gives the standard import). Date 2026-03-01.
+    """
+    result = _quote(
+        _request(
+            "NL",
+            "EUR",
+            "2026-03-01",
+            [line("420222", "199.00", duty_rate="0.03")],
+            channel="no_ioss",
+            shipping="25.00",
+            insurance="10.00",
+        )
+    )
+
+    assert regime_id(result) == "EU/regime/standard-import"
+    assert result["collected"] == "at_border"
+    assert result["customs_value"] == "234.00"
+    duty = _only(result["duties"])
+    assert (_rate(duty), duty["base"], duty["amount"]) == (Decimal("0.03"), "234.00", "7.02")
+    vat = _only(result["taxes"])
+    assert (_rate(vat), vat["base"], vat["amount"]) == (Decimal("0.21"), "241.02", "50.61")
+    assert result["import_charges_total"] == "57.63"
+    assert result["landed_total"] == "291.63"
+
+
+# --------------------------------------------------------------------------------------------
+# Australia: Australian Customs and Border Protection Service, "When buying over the internet"
+# --------------------------------------------------------------------------------------------
+
+
+def test_au_customs_amplifier_example_duty_on_customs_value_gst_on_voti():
+    """Australian Customs' worked example for goods above A$1,000 (official).
+
+    Source: Australian Customs and Border Protection Service, "When buying over the internet"
+    (section "Calculating Duty and Taxes"), http://www.customs.gov.au/site/page5549.asp. The page
+    as stored here shows the section headings; the example's text was read as quoted from "the
+    customs website" at http://clubcobra.com/forums/1097338-post12.html (2010):
+
+        "an electric sound amplifier with a duty rate of 5%. The purchase price was US$1,274 and
+        the exchange rate on the day it was exported was 0.9100 (A$1 = US$0.91). The postage and
+        insurance was US$118.30
+        Customs value converted to Australian currency = US$1274/0.9100 = A$1,400.00
+        Postage and insurance converted = US$118.30/0.9100 = A$130.00
+        Duty (amount payable) = 5% of A$1,400 = A$70.00
+        VoTI = (customs value + duty + postage and insurance) = A$1,400 + A$70 + A$130 = A$1600.00
+        GST = 10% of VoTI (amount payable) = 10% of A$1,600 = A$160.00
+        Duty + GST = A$70.00 + A$160 = A$230.00
+        Plus import declaration (lodgement) charge ..."
+
+    The 5% duty rate is an input of the example (AU.toml holds no MFN rate for amplifiers), so it
+    is passed as ``duty_rate``; GST 10%, the A$1,000 threshold, duty on the (FOB) customs value
+    and the VoTI are the rule data under test. Date: the example predates ehub's AU rules
+    (2018-07-01); the border calculation above A$1,000 is unchanged since, so the test uses
+    2026-03-01. The import declaration processing charge is not modelled (AU.toml notes), hence
+    no fee.
+    """
+    result = _quote(
+        _request(
+            "AU",
+            "USD",
+            "2026-03-01",
+            [line("851840", "1274.00", origin="US", duty_rate="0.05")],
+            ship_from="US",
+            fx={"AUD/USD": "0.9100"},
+            shipping="118.30",
+        )
+    )
+
+    assert regime_id(result) == "AU/regime/border"
+    assert result["collected"] == "at_border"
+    assert result["customs_value"] == "1400.00"
+    duty = _only(result["duties"])
+    assert (_rate(duty), duty["base"], duty["amount"]) == (Decimal("0.05"), "1400.00", "70.00")
+    gst = _only(result["taxes"])
+    assert gst["kind"] == "gst"
+    assert (_rate(gst), gst["base"], gst["amount"]) == (Decimal("0.10"), "1600.00", "160.00")
+    assert result["duty_total"] == "70.00"
+    assert result["tax_total"] == "160.00"
+    assert result["fee_total"] == "0.00"
+    assert result["import_charges_total"] == "230.00"
+    # goods A$1,400 + postage and insurance A$130 + duty and GST A$230
+    assert result["landed_total"] == "1760.00"
+    assert result["complete"] is True
+
+
+def test_au_customs_cval_1200_example_voti_includes_transport_and_insurance():
+    """The same Customs page, an Australian-dollar version of the example (official).
+
+    Source: http://www.customs.gov.au/site/page5549.asp, as quoted with its address at
+    https://www.vwwatercooled.com.au/forums/f39/tirerack-com-why-would-buy-anywhere-else-39174-post445942.html:
+
+        "Customs value (Cval) = A$1200.00 (converted to A$ on day of arrival)
+        Customs duty (Duty) @ 5% of Cval = A$60.00 (Payable)
+        International transport and insurance or postage (T&I) A$150.00
+        Value of the Taxable Importation (VoTI) (Cval+Duty+T&I) A$1410.00
+        Goods and Services Tax (GST) @ 10 per cent of the VoTI = A$141.00 (Payable)
+        Total payable Duty + GST = A$201.00"
+
+    Duty 5% is the example's input (``duty_rate``); T&I goes in ``shipping``. Date as in the
+    previous test (same rules since 2018-07-01).
+    """
+    result = _quote(
+        _request(
+            "AU",
+            "AUD",
+            "2026-03-01",
+            [line("851840", "1200.00", origin="US", duty_rate="0.05")],
+            ship_from="US",
+            shipping="150.00",
+        )
+    )
+
+    assert regime_id(result) == "AU/regime/border"
+    assert result["customs_value"] == "1200.00"
+    assert _only(result["duties"])["amount"] == "60.00"
+    gst = _only(result["taxes"])
+    assert (gst["base"], gst["amount"]) == ("1410.00", "141.00")
+    assert result["import_charges_total"] == "201.00"
+    assert result["collected"] == "at_border"
+
+
+# --------------------------------------------------------------------------------------------
+# New Zealand: NZ Customs Service, "Examples of how to calculate Customs Charges"
+# --------------------------------------------------------------------------------------------
+
+
+def test_nz_customs_gst_only_example_gst_on_goods_plus_freight_now_charged_at_sale():
+    """NZ Customs' GST-only example (official; the collection point has changed since).
+
+    Source: New Zealand Customs Service, "Examples of how to calculate Customs Charges i.e Duty
+    and GST", released under the Official Information Act,
+    https://fyi.org.nz/request/657/response/3311/attach/html/3/Copy%20of%20Examples%20of%20how%20to%20calculate%20Customs%20Charges.pdf.html:
+
+        "GST of 15% is calculated on the total of; the cost of the goods plus the cost of the
+        insurance and freight plus duty where applicable. ...
+        Example 1 (GST Only): Cost of goods = NZ$1000  Cost of insurance and freight = NZ$100
+        NZ$1000 + NZ$100 = NZ$1100 x 15% = NZ$165 GST payable"
+
+    The example predates 2019-12-01, when GST on goods of NZ$1,000 or less moved to the point of
+    sale (https://www.customs.govt.nz/about-us/news/important-notices/new-gst-rules-for-low-value-imported-goods/);
+    ehub's NZ rules start that day, so the test uses 2026-03-01. The GST figure and its base are
+    unchanged (15% of goods + insurance and freight); what changed is who collects it: the seller
+    at checkout, not Customs at the border. Example 2 of the same document (5% duty on the same
+    NZ$1,000) is left out: under the rules since 2019-12-01 goods of NZ$1,000 are not dutiable at
+    the border, and ehub holds no NZ rules before that date.
+    """
+    result = _quote(
+        _request("NZ", "NZD", "2026-03-01", [line("620610", "1000.00")], shipping="100.00")
+    )
+
+    assert regime_id(result) == "NZ/regime/low-value-imported-goods"
+    assert result["collected"] == "at_checkout"
+    gst = _only(result["taxes"])
+    assert gst["kind"] == "gst"
+    assert (_rate(gst), gst["base"], gst["amount"]) == (Decimal("0.15"), "1100.00", "165.00")
+    assert result["duty_total"] == "0.00"
+    assert result["import_charges_total"] == "165.00"
+    assert result["landed_total"] == "1265.00"
+
+
+# --------------------------------------------------------------------------------------------
+# Singapore: IRAS and Singapore Customs
+# --------------------------------------------------------------------------------------------
+
+
+def test_sg_iras_2022_example_gst_7pc_on_cif_above_400_and_relief_at_200():
+    """IRAS' table for consumers importing goods, GST 7% era (official).
+
+    Source: IRAS, "Consumers Importing Goods into Singapore",
+    https://www.iras.gov.sg/IRASHome/GST/Consumers/Consumers-Importing-Goods-into-Singapore/
+    ("GST need not be paid for goods (except for dutiable products) with CIF value of not more
+    than $400. Where the CIF value is more than $400, the entire sum will be subject to GST."); the
+    page's table, as reproduced with that link at http://101bao.com/content-56.html:
+
+        "Total Value of Goods | Do I need to pay GST?
+        $200 | No. The CIF value is not more than $400.
+        $450 | Yes. The CIF value is more than $400. GST payable = $450 X 7% = $31.50"
+
+    Date 2022-06-01: GST was 7% and the S$400 import relief applied to every air/post parcel
+    (before GST on low-value goods at sale, 2023-01-01). The "total value" is the CIF value, so it
+    is the whole line price with no separate shipping. Clothing (chapter 62) is duty-free.
+    """
+    above = _quote(_request("SG", "SGD", "2022-06-01", [line("620610", "450.00")]))
+    assert regime_id(above) == "SG/regime/border"
+    assert above["collected"] == "at_border"
+    gst = _only(above["taxes"])
+    assert (_rate(gst), gst["base"], gst["amount"]) == (Decimal("0.07"), "450.00", "31.50")
+    assert above["duty_total"] == "0.00"
+    assert above["import_charges_total"] == "31.50"
+    assert above["complete"] is True
+
+    relieved = _quote(_request("SG", "SGD", "2022-06-01", [line("620610", "200.00")]))
+    assert regime_id(relieved) == "SG/regime/import-relief"
+    assert relieved["import_charges_total"] == "0.00"
+
+
+def test_sg_customs_item_395_plus_shipping_25_is_low_value_goods_taxed_at_purchase():
+    """Singapore Customs' definition of low-value goods (official).
+
+    Source: Singapore Customs, "GST on Low-Value Goods",
+    https://www.customs.gov.sg/personal-shipment/buying-from-overseas/gst-on-low-value-goods:
+
+        "Low-value goods are goods with a sales value of S$400 or less that are imported into
+        Singapore by air or post. Sales value refers to the price of the goods only. It does not
+        include: Transportation and insurance charges, GST, Customs duty. If an item costs S$395
+        and shipping costs S$25, the sales value is S$395. ... GST is charged at checkout if all
+        of the following apply: Each item costs S$400 or less; The goods are imported by air or
+        post; The overseas seller or marketplace is GST-registered ... GST is not charged again
+        at import."
+
+    ehub's default SG channel is a GST-registered (OVR) seller, the case the quoted rule covers.
+    The page gives no GST amount, so the test asserts the regime and the collection point only.
+    Date: 2026-03-01 (GST on low-value goods since 2023-01-01, 9% since 2024-01-01).
+    """
+    result = _quote(
+        _request("SG", "SGD", "2026-03-01", [line("620610", "395.00")], shipping="25.00")
+    )
+
+    assert regime_id(result) == "SG/regime/low-value-goods"
+    assert result["collected"] == "at_checkout"
+
+
+# --------------------------------------------------------------------------------------------
+# Canada: CBSA example of customs duty and GST
+# --------------------------------------------------------------------------------------------
+
+
+def test_ca_cbsa_example_us100_at_115_duty_4pc_gst_on_value_for_tax():
+    """CBSA's example of a calculation of customs duty and GST (CBSA text via a reproduction).
+
+    Source: CBSA guidance text ("To obtain the proper exchange rate, call the Border Information
+    Service (BIS)"), read as reproduced at
+    https://smallformfactor.net/forum/threads/s4-mini-classic-s4m-c.96/post-46018; the CBSA page
+    itself could not be retrieved here:
+
+        "The following is an example of a calculation of customs duty and GST on imported goods
+        with a value for currency conversion of US$100. The example exchange rate is US$1 =
+        CAN$1.15. The goods are subject to 4% customs duty and 5% GST:
+        US$100 x 1.15 = CAN$115 (value for duty)
+        $115.00 (value for duty) x 4% (customs duty rate) = $4.60 (customs duty)
+        $115.00 (value for duty) + $4.60 (customs duty) = $119.60 (value for tax)
+        $119.60 x 5% (GST) = $5.98 (GST)
+        Total of customs duty and GST payable (in Canadian dollars) is $4.60 + $5.98 = $10.58"
+
+    The 4% duty is the example's input (``duty_rate``); GST 5%, the CAD 20 courier threshold and
+    the value-for-tax base are rule data. The goods must not be CUSMA goods (from the US they
+    would be duty-free up to CAD 150), so the line is of Chinese origin shipped from China. No
+    province: the example shows GST alone (no HST or provincial tax), which is what ehub charges
+    without ``destination_region``. Date: undated example; 2026-03-01 (GST 5% throughout).
+    """
+    result = _quote(
+        _request(
+            "CA",
+            "USD",
+            "2026-03-01",
+            [line("620610", "100.00", origin="CN", duty_rate="0.04")],
+            ship_from="CN",
+            fx={"USD/CAD": "1.15"},
+        )
+    )
+
+    assert regime_id(result) == "CA/regime/courier-full"
+    assert result["collected"] == "at_border"
+    assert result["customs_value"] == "115.00"
+    duty = _only(result["duties"])
+    assert (_rate(duty), duty["base"], duty["amount"]) == (Decimal("0.04"), "115.00", "4.60")
+    gst = _only(result["taxes"])
+    assert gst["kind"] == "gst"
+    assert (_rate(gst), gst["base"], gst["amount"]) == (Decimal("0.05"), "119.60", "5.98")
+    assert result["import_charges_total"] == "10.58"
+    assert result["landed_total"] == "125.58"
+
+
+# --------------------------------------------------------------------------------------------
+# Brazil: Remessa Conforme (secondary source: no Receita Federal worked example was found)
+# --------------------------------------------------------------------------------------------
+
+
+def test_br_remessa_conforme_usd_50_import_tax_20pc_and_icms_por_dentro():
+    """UOL Economia with IBET-RS, purchase of US$50 (secondary: full arithmetic shown).
+
+    Source: UOL Economia, 2025-07-29, calculation "realizado com o auxílio de Antonio Rodrigues,
+    professor no Instituto Brasileiro de Estudos Tributários do RS, com o dólar a R$ 5,52
+    (cotação de 24 de julho)",
+    https://economia.uol.com.br/noticias/redacao/2025/07/29/e-mail-cobrando-taxa-das-blusinhas-pode-ser-golpe-quando-devo-pagar.htm:
+
+        "Compras de até US$ 50: pagam 20% de imposto de importação e ICMS (de 17%). A conta fica
+        assim: US$ 50 (compra) + US$ 10 (20% de imposto) + US$ 12,29 (17% de ICMS) = US$ 72,29,
+        ou R$ 399,04."
+
+    ICMS is charged "por dentro": 17% of (50 + 10) / (1 - 0.17) = US$12.29. All rates are rule
+    data (BR.toml); the exchange rate is the example's (``fx``). Region BR-SP (ICMS 17%, the
+    example's rate). Date 2025-07-24, the day of the exchange rate.
+    """
+    result = _quote(
+        _request(
+            "BR",
+            "USD",
+            "2025-07-24",
+            [line("620610", "50.00")],
+            fx={"USD/BRL": "5.52"},
+            destination_region="BR-SP",
+        )
+    )
+
+    assert regime_id(result) == "BR/regime/PRC-up-to-USD-50"
+    assert result["collected"] == "at_checkout"
+    assert result["customs_value"] == "276.00"  # US$50 x 5.52
+    duty = _only(result["duties"])
+    assert (_rate(duty), duty["amount"]) == (Decimal("0.20"), "55.20")  # US$10 x 5.52
+    icms = _only(result["taxes"])
+    assert icms["kind"] == "icms"
+    # US$12.29 x 5.52 = 67.84; por dentro: 17% x 331.20 / 0.83 = 67.836...
+    assert (_rate(icms), icms["base"], icms["amount"]) == (Decimal("0.17"), "331.20", "67.84")
+    assert result["landed_total"] == "399.04"  # R$ 399,04 as published
+
+
+def test_br_remessa_conforme_usd_100_import_tax_60pc_minus_usd_20_and_icms():
+    """UOL Economia with IBET-RS, purchase of US$100 (secondary: full arithmetic shown).
+
+    Source: as the previous test,
+    https://economia.uol.com.br/noticias/redacao/2025/07/29/e-mail-cobrando-taxa-das-blusinhas-pode-ser-golpe-quando-devo-pagar.htm:
+
+        "Compras a partir de US$ 50,01: o imposto de importação é de 60%, com uma dedução de US$ 20
+        no cálculo do tributo. ... A conta para uma compra de US$ 100 (R$ 552) fica assim: US$ 100
+        (compra) + US$ 40 (60% de imposto, com o desconto fixo de US$ 20) + US$ 28,67 (17% de
+        ICMS, o mais baixo) = US$ 168,67, ou R$ 931,05"
+
+    Rounding: the source rounds ICMS in dollars (US$28.67) and converts the dollar total at the
+    end (168.67 x 5.52 = 931.0584, shown as R$931,05). ehub computes in reais: ICMS 17% x 772.80 /
+    0.83 = R$158.28 (= US$28.6739), landed R$931.08 (= US$168.6739). The test asserts ehub's reais
+    figures and that, converted back at the example's rate, they give the published dollar
+    figures to the cent.
+    """
+    rate = Decimal("5.52")
+    result = _quote(
+        _request(
+            "BR",
+            "USD",
+            "2025-07-24",
+            [line("620610", "100.00")],
+            fx={"USD/BRL": "5.52"},
+            destination_region="BR-SP",
+        )
+    )
+
+    assert regime_id(result) == "BR/regime/PRC-up-to-USD-3000"
+    assert result["collected"] == "at_checkout"
+    assert result["customs_value"] == "552.00"  # R$ 552 as published
+    duty = _only(result["duties"])
+    assert duty["line"] is None  # computed on the whole consignment
+    assert duty["amount"] == "220.80"  # (60% x 552) - (20 x 5.52) = US$40 x 5.52
+    icms = _only(result["taxes"])
+    assert (icms["base"], icms["amount"]) == ("772.80", "158.28")
+    assert result["landed_total"] == "931.08"
+    cents = Decimal("0.01")
+    assert (Decimal(icms["amount"]) / rate).quantize(cents, ROUND_HALF_UP) == Decimal("28.67")
+    landed_usd = (Decimal(result["landed_total"]) / rate).quantize(cents, ROUND_HALF_UP)
+    assert landed_usd == Decimal("168.67")
+
+
+# --------------------------------------------------------------------------------------------
+# India: Mumbai Customs Zone-III, Air Cargo Complex courier FAQ
+# --------------------------------------------------------------------------------------------
+
+
+def test_in_courier_personal_9804_bcd_sws_igst_breakup_30_98_pc_of_assessable_value():
+    """Mumbai Customs Zone-III's duty break-up for CTH 9804 personal imports (official).
+
+    Source: Mumbai Customs Zone-III, APSC / courier FAQ, https://mumbaicustomszone3.gov.in/apsc-ict-faq:
+
+        "All goods imported under CTH 9804, intended for personal use ... attract duty of BCD 10%,
+        SWS 10%, IGST 18% as per SI No. 608 of Customs Notification No. 50/2017. ...
+        Assuming Assessable Value of Goods (Cost, Insurance & Frieght) is Rs. X
+        1 Basic Customs Duty (BCD)          | 10% of X              | 10.00% of X
+        2 Social Welfare Surcharge (SWS)    | 10% of BCD            |  1.00% of X
+        3 IGST                              | 18% of (X+BCD+SWS)    | 19.98% of X
+        Total Duty (1+2+3)                                          | 30.98% of X"
+
+    The example is in terms of X; the test takes X = Rs 10,000 (CIF, no separate freight), which
+    makes every published percentage an exact rupee figure. All rates are rule data (IN.toml).
+    Date 2026-03-01 (the FAQ cites the Postal Imports Regulations, 2025: current).
+    """
+    result = _quote(_request("IN", "INR", "2026-03-01", [line("620610", "10000.00")]))
+
+    assert regime_id(result) == "IN/regime/courier-personal-9804"
+    assert result["collected"] == "at_border"
+    assert result["customs_value"] == "10000.00"
+    bcd, sws = result["duties"]
+    assert (bcd["rule"], _rate(bcd), bcd["amount"]) == (
+        "IN/duty/BCD-9804",
+        Decimal("0.10"),
+        "1000.00",
+    )  # 10.00% of X
+    assert (sws["rule"], sws["base"], sws["amount"]) == ("IN/duty/SWS", "1000.00", "100.00")
+    igst = _only(result["taxes"])
+    assert igst["kind"] == "igst"
+    # 18% of (X + BCD + SWS) = 19.98% of X
+    assert (_rate(igst), igst["base"], igst["amount"]) == (Decimal("0.18"), "11100.00", "1998.00")
+    assert result["import_charges_total"] == "3098.00"  # 30.98% of X
+
+
+# --------------------------------------------------------------------------------------------
+# Norway: Norwegian Customs (toll.no)
+# --------------------------------------------------------------------------------------------
+
+
+def test_no_toll_skirt_example_duty_on_price_plus_shipping_vat_on_duty_inclusive_basis():
+    """Norwegian Customs' online-shopping example (official; published in whole kroner).
+
+    Source: Norwegian Customs, "Calculation of Norwegian VAT" (updated 13/11/2024),
+    https://toll.no/en/online-shopping/calculation-norwegian-vat:
+
+        "Example, a skirt is purchased from an English online store:
+        Price of the item: NOK 1,000
+        + Shipping costs: NOK 250
+        + Duty (10.7% of NOK 1,250): NOK 134
+        = The basis for calculation of VAT: NOK 1,384
+        + VAT (25% of NOK 1,384): NOK 346
+        = In this case the skirt will cost: NOK 1,730"
+
+    Inputs: duty 10.7% is the example's input (NO.toml holds no duty rates) -> ``duty_rate``;
+    VAT 25% is rule data. The store charged no Norwegian VAT, i.e. it is not VOEC-registered, so
+    the channel is ``standard`` (under VOEC, ehub would charge VAT at sale and no duty).
+    Rounding: toll.no shows whole kroner; ehub rounds each line to the øre: duty 133.75, VAT 25% of
+    1,383.75 = 345.94, total 1,729.69. Rounded to whole kroner these give the published 134, 346
+    and 1,730 (1,384 for the basis). The usual clearance fee of the shipping agent is not a public
+    charge and is not in the example. Date 2024-11-13 (page update; VAT 25%, no NOK 350 exemption).
+    """
+    result = _quote(
+        _request(
+            "NO",
+            "NOK",
+            "2024-11-13",
+            [line("620452", "1000.00", origin="GB", duty_rate="0.107")],
+            ship_from="GB",
+            channel="standard",
+            shipping="250.00",
+        )
+    )
+
+    assert regime_id(result) == "NO/regime/import"
+    assert result["collected"] == "at_border"
+    assert result["customs_value"] == "1250.00"
+    duty = _only(result["duties"])
+    assert (duty["base"], duty["amount"]) == ("1250.00", "133.75")
+    vat = _only(result["taxes"])
+    assert (_rate(vat), vat["base"], vat["amount"]) == (Decimal("0.25"), "1383.75", "345.94")
+    assert result["landed_total"] == "1729.69"
+    assert _whole_units(duty["amount"]) == 134
+    assert _whole_units(vat["base"]) == 1384
+    assert _whole_units(vat["amount"]) == 346
+    assert _whole_units(result["landed_total"]) == 1730
+
+
+def test_no_toll_business_examples_vat_only_and_duty_plus_vat_on_cif():
+    """Norwegian Customs' two examples for businesses (official; published in whole kroner).
+
+    Source: Norwegian Customs, "Examples of the calculation of taxes",
+    https://toll.no/en/corporate/import/calculating-customs-duty-and-taxes/examples-of-the-calculation/:
+
+        "Building materials, purchase price NOK 20,000  Shipping costs NOK 850  Insurance NOK 500
+        Customs duty NOK 0  VAT (21,350 x 25%) NOK 5,338  Total NOK 26,688
+        Trousers, purchase price NOK 50,000  Shipping costs NOK 500  Insurance NOK 100
+        Customs duty (50 600 x 10.7 %) NOK 5,414  VAT (56,014 x 25 %) NOK 14,004  Sum NOK 70,018"
+
+    Duty rates (0 and 10.7%) are the examples' inputs -> ``duty_rate``; VAT 25% is rule data.
+    Business buyer, ``standard`` channel. Rounding: ehub keeps øre (VAT 5,337.50; duty 5,414.20,
+    VAT 25% of 56,014.20 = 14,003.55, total 70,017.75); rounded half up to whole kroner they give
+    every published figure. The page says it predates the Customs Duty Act of 2023-01-01, so the
+    test uses 2022-12-01 (VAT 25%, same valuation).
+    """
+    building = _quote(
+        _request(
+            "NO",
+            "NOK",
+            "2022-12-01",
+            [line("441899", "20000.00", duty_rate="0")],
+            buyer_type="business",
+            channel="standard",
+            shipping="850.00",
+            insurance="500.00",
+        )
+    )
+    assert regime_id(building) == "NO/regime/import"
+    assert building["customs_value"] == "21350.00"
+    assert building["duty_total"] == "0.00"
+    vat = _only(building["taxes"])
+    assert (vat["base"], vat["amount"]) == ("21350.00", "5337.50")
+    assert _whole_units(vat["amount"]) == 5338
+    assert _whole_units(building["landed_total"]) == 26688
+
+    trousers = _quote(
+        _request(
+            "NO",
+            "NOK",
+            "2022-12-01",
+            [line("620342", "50000.00", duty_rate="0.107")],
+            buyer_type="business",
+            channel="standard",
+            shipping="500.00",
+            insurance="100.00",
+        )
+    )
+    duty = _only(trousers["duties"])
+    assert (duty["base"], duty["amount"]) == ("50600.00", "5414.20")
+    vat = _only(trousers["taxes"])
+    assert (vat["base"], vat["amount"]) == ("56014.20", "14003.55")
+    assert trousers["landed_total"] == "70017.75"
+    assert _whole_units(duty["amount"]) == 5414
+    assert _whole_units(vat["base"]) == 56014
+    assert _whole_units(vat["amount"]) == 14004
+    assert _whole_units(trousers["landed_total"]) == 70018
+
+
+# --------------------------------------------------------------------------------------------
+# Switzerland: Federal Office for Customs and Border Security (BAZG)
+# --------------------------------------------------------------------------------------------
+
+
+def test_ch_bazg_vacuum_cleaner_example_post_fees_in_taxable_value():
+    """BAZG's sample calculation of the taxable goods value (official).
+
+    Source: BAZG, "Onlineshopping: Sample calculation - taxable goods value",
+    https://bazg.admin.ch/bazg/en/home/information-individuals/online-shopping--mail-and-courier-consignments/onlineshopping--sample-calculation---taxable-goods-value.html:
+
+        "You have ordered a handheld vacuum cleaner from a German online shop. The purchase price
+        is EUR 150 (net amount, excluding foreign VAT). For dispatch to Switzerland, an additional
+        EUR 12.50 must be paid to the online shop. The overall payment to the online shop is thus
+        EUR 162.50.
+        Full amount according to the online shop invoice CHF 159.25 (EUR 162.50 converted into
+        CHF using the rate of 0.98)
+        Swiss Post costs for customs declaration CHF 17.45
+        Swiss Post costs for opening the consignment CHF 20.00
+        Total taxable goods value CHF 196.70
+        8,1 % VAT is calculated based on this amount ..."
+
+    Amounts: the request has one currency, and the Swiss Post costs are in francs, so the request
+    is in CHF with the invoice converted at the example's 0.98 (EUR 150 -> CHF 147.00, EUR 12.50
+    -> CHF 12.25; together the published CHF 159.25). The Post costs are ``carrier_fees`` with
+    ``in_tax_base`` (CH.toml: ``carrier_fees_in_tax_base = true``). The vacuum cleaner (HS 8508.11)
+    is duty-free since industrial tariffs were abolished on 2024-01-01; VAT 8.1% is rule data.
+    The page does not state the VAT amount: ehub's is 8.1% of CHF 196.70 = CHF 15.93. (The stored
+    copy of the page ends the sentence with "(rounded to the nearest franc)" without saying what
+    is rounded; if BAZG rounded the basis to CHF 197 the VAT would be CHF 15.96. Unresolved, so
+    the test asserts the published basis and ehub's VAT on it.)
+    Carrier fees are not import charges and stay out of ``landed_total``. Date 2026-03-01.
+    """
+    result = _quote(
+        _request(
+            "CH",
+            "CHF",
+            "2026-03-01",
+            [line("850811", "147.00", origin="DE")],
+            ship_from="DE",
+            shipping="12.25",
+            carrier_fees=[
+                {"name": "Swiss Post customs declaration", "amount": "17.45", "in_tax_base": True},
+                {
+                    "name": "Swiss Post opening the consignment",
+                    "amount": "20.00",
+                    "in_tax_base": True,
+                },
+            ],
+        )
+    )
+
+    assert regime_id(result) == "CH/regime/import"
+    assert result["collected"] == "at_border"
+    assert result["customs_value"] == "159.25"
+    assert result["duty_total"] == "0.00"
+    vat = _only(result["taxes"])
+    assert vat["kind"] == "vat"
+    assert (_rate(vat), vat["base"]) == (Decimal("0.081"), "196.70")  # total taxable goods value
+    assert vat["amount"] == "15.93"
+    assert result["landed_total"] == "175.18"  # 159.25 + 15.93; Post costs are carrier charges
+    assert result["complete"] is True
