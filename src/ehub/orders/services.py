@@ -396,7 +396,9 @@ class PaymentStarted:
 _PAYMENT_ENDED_UNPAID = frozenset({PaymentStatus.DECLINED, PaymentStatus.FAILED})
 
 
-def order_payment_start(*, order: Order, buyer: Any, provider: str = "sandbox") -> PaymentStarted:
+def order_payment_start(
+    *, order: Order, buyer: Any, provider: str = "sandbox", return_url: str = ""
+) -> PaymentStarted:
     """Start (or resume) paying ``order``, the buyer's own, for its whole total in the market
     currency: one payment for ``ORD-<id>``. Idempotent: the key is ``order-<id>``, so a repeat
     returns the same payment; after a declined or failed attempt the next call starts attempt
@@ -421,6 +423,7 @@ def order_payment_start(*, order: Order, buyer: Any, provider: str = "sandbox") 
         idempotency_key=key,
         provider=provider,
         created_by=buyer,
+        return_url=return_url,
     )
     return PaymentStarted(payment=payment, created=True)
 

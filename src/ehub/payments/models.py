@@ -25,6 +25,12 @@ class Payment(models.Model):
     provider = models.CharField(max_length=32)
     provider_reference = models.CharField(max_length=120, blank=True, default="")
     redirect_url = models.CharField(max_length=500, blank=True, default="")
+    return_url = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        help_text="Where the provider's page sends the payer back (a path on this site)",
+    )
     amount_minor = models.BigIntegerField()
     refunded_minor = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3, help_text="ISO 4217")

@@ -69,8 +69,11 @@ def payment_create(
     idempotency_key: str,
     provider: str = "sandbox",
     created_by: User | None = None,
+    return_url: str = "",
 ) -> Payment:
-    """Start paying ``amount`` for ``order_ref``; ``redirect_url`` is where to send the payer.
+    """Start paying ``amount`` for ``order_ref``; ``redirect_url`` is where to send the payer,
+    ``return_url`` (a path on this site, e.g. the order's page) where the provider's page sends
+    them back.
 
     Idempotent: the same key returns the same payment; the same key for a different order,
     amount or provider is a 409 (``payments_idempotency_key_reused``). The provider is asked for
@@ -104,6 +107,7 @@ def payment_create(
                     currency=amount.currency,
                     idempotency_key=idempotency_key,
                     created_by=created_by if created_by is not None and created_by.pk else None,
+                    return_url=_safe_return_url(return_url),
                 )
                 audit_record(
                     tag="payment:status:pending",
@@ -124,6 +128,14 @@ def payment_create(
         )
         payment.refresh_from_db()
     return payment
+
+
+def _safe_return_url(url: str) -> str:
+    """Only a path on this site (``/orders/4/``): never another host (an open redirect)."""
+    url = (url or "").strip()
+    if not url.startswith("/") or url.startswith("//") or "\\" in url or len(url) > 500:
+        return ""
+    return url
 
 
 def _payment_replayed(

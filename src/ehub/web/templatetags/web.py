@@ -47,3 +47,25 @@ def local_date(value: dt.date | dt.datetime | None) -> str:
 @register.filter
 def language_name(code: str) -> str:
     return i18n.language_name(code)
+
+
+@register.filter
+def order_status(code: str) -> str:
+    from ehub.web.labels import order_status as label
+
+    return label(code)
+
+
+@register.filter
+def parcel_status(code: str) -> str:
+    from ehub.web.labels import parcel_status as label
+
+    return label(code)
+
+
+@register.filter
+def minor(amount_minor: int | None, currency: str) -> str:
+    """Minor units and a currency, formatted: ``{{ order.total_minor|minor:order.currency }}``."""
+    if amount_minor is None:
+        return "—"
+    return Money.from_minor_units(amount_minor, currency).format(i18n.babel_locale())

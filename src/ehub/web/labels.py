@@ -1,0 +1,38 @@
+"""Translated names for status codes shown on the pages (the codes stay English in the API)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ORDER_STATUS = {
+    "pending_payment": _("Waiting for payment"),
+    "paid": _("Paid, being prepared"),
+    "in_fulfilment": _("On its way"),
+    "delivered": _("Delivered"),
+    "completed": _("Completed"),
+    "cancelled": _("Cancelled"),
+    "refunded": _("Refunded"),
+}
+PARCEL_STATUS = {
+    "awaiting_handover": _("Being prepared by the seller"),
+    "handed_over": _("Handed to ehub"),
+    "received_at_hub": _("At ehub's hub"),
+    "manifested": _("Packed for departure"),
+    "departed": _("Departed"),
+    "at_customs": _("At customs"),
+    "held": _("Held by customs"),
+    "cleared": _("Cleared by customs"),
+    "out_for_delivery": _("Out for delivery"),
+    "delivered": _("Delivered"),
+    "delivery_failed": _("Delivery attempt failed"),
+    "returning": _("Returning to the seller"),
+    "returned": _("Returned to the seller"),
+}
+
+
+def order_status(code: str) -> str:
+    return str(ORDER_STATUS.get(code, code))
+
+
+def parcel_status(code: str) -> str:
+    return str(PARCEL_STATUS.get(code, code.replace("_", " ")))
