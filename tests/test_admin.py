@@ -14,6 +14,7 @@ from ehub.accounts.tests.factories import UserFactory
 from ehub.catalog.tests.factories import VariantFactory
 from ehub.core.events import audit_record
 from ehub.core.jobs import jobs_enqueue_due
+from ehub.customs.tests.clearance_support import clearance_one_of_each
 from ehub.core.money import Money
 from ehub.customs.models import HsCode, HsSection
 from ehub.ledger.domain import ReleaseBreakdown
@@ -21,6 +22,7 @@ from ehub.ledger.models import CommissionRate
 from ehub.ledger.services import escrow_fund, escrow_release, payouts_run
 from ehub.markets.services import fx_quote_lock
 from ehub.markets.tests.factories import FxRateFactory, MarketFactory
+from ehub.orders.models import OrderParcel
 from ehub.orders.tests.helpers import one_placed_order
 from ehub.payments.tests.factories import payments_one_of_each
 from ehub.sellers.services import seller_api_key_create
@@ -60,6 +62,7 @@ def one_of_everything(db):
     payments_one_of_each()
     one_placed_order()
     jobs_enqueue_due()
+    clearance_one_of_each(OrderParcel.objects.first())
 
 
 @pytest.mark.parametrize("model", EHUB_MODELS, ids=lambda m: m._meta.label)

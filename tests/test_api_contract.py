@@ -91,8 +91,10 @@ def test_the_api_root_leads_to_the_docs_whatever_debug_says(client, settings):
     assert response["Location"] == "/api/v1/docs"
 
 
-def test_the_site_root_leads_to_the_docs(client):
-    response = client.get("/")
+def test_the_site_root_is_the_storefront_and_the_api_root_leads_to_the_docs(client):
+    assert client.get("/").status_code == 200  # the market chooser
+
+    response = client.get("/api/v1/")
 
     assert response.status_code == 302
     assert response["Location"] == "/api/v1/docs"

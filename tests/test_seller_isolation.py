@@ -330,6 +330,50 @@ def check_seller_statement(world: World, caller: str) -> None:
     assert "ORD-B" not in response.content.decode()
 
 
+def _parcel_now_seller_bs(world: World, caller: str) -> str:
+    """A placed order's parcel: A's first (A may fetch its documents), then handed to seller B
+    (the order is placed on a product of A's, so B's catalog and stock stay as snapshotted).
+    Returns the parcel code."""
+    from ehub.orders.models import OrderParcel
+    from ehub.orders.services import order_place
+    from ehub.orders.tests.helpers import cn_quote, fx_rates, markets, variant
+
+    markets()
+    fx_rates()
+    buyer = UserFactory()
+    goods = variant(seller=world.seller_a)
+    order = order_place(buyer=buyer, quote_id=cn_quote(buyer, [(goods, 1)]).public_id)
+    parcel = order.parcels.get()
+    own = call(world, caller, "GET", f"/seller/parcels/{parcel.code}/documents/label.json")
+    assert own.status_code == 200, own.content
+    assert own.json()["parcel_code"] == parcel.code
+    OrderParcel.objects.filter(pk=parcel.pk).update(seller=world.seller_b)
+    return parcel.code
+
+
+def check_parcel_document_pdf(world: World, caller: str) -> None:
+    code = _parcel_now_seller_bs(world, caller)
+
+    response = call(world, caller, "GET", f"/seller/parcels/{code}/documents/label.pdf")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "parcel_not_found",
+        "message": f"no parcel {code}",
+        "detail": None,
+    }
+
+
+def check_parcel_document_json(world: World, caller: str) -> None:
+    code = _parcel_now_seller_bs(world, caller)
+
+    response = call(world, caller, "GET", f"/seller/parcels/{code}/documents/cn23.json")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "parcel_not_found"
+    assert world.seller_b.legal_name not in response.content.decode()
+
+
 ISOLATION_CHECKS: dict[tuple[str, str], Callable[[World, str], None]] = {
     ("GET", "/seller"): check_get_seller,
     ("PATCH", "/seller"): check_patch_seller,
@@ -344,6 +388,8 @@ ISOLATION_CHECKS: dict[tuple[str, str], Callable[[World, str], None]] = {
     ("DELETE", "/seller/products/{product_id}"): check_archive_product,
     ("POST", "/sellers"): check_seller_sign_up,
     ("GET", "/seller/statement"): check_seller_statement,
+    ("GET", "/seller/parcels/{code}/documents/{kind}.pdf"): check_parcel_document_pdf,
+    ("GET", "/seller/parcels/{code}/documents/{kind}.json"): check_parcel_document_json,
 }
 
 COVERED = set(ISOLATION_CHECKS)

@@ -114,6 +114,10 @@ def _register_routers() -> None:
     from ehub.catalog.api import seller_products_router
     from ehub.checkout.api import router as checkout_router
     from ehub.customs.api import router as customs_router
+    from ehub.customs.clearance_api import router as customs_clearance_router
+    from ehub.documents.api import buyer_router as documents_buyer_router
+    from ehub.documents.api import hub_router as documents_hub_router
+    from ehub.documents.api import seller_router as documents_seller_router
     from ehub.ledger.api import router as ledger_router
     from ehub.markets.api import router as markets_router
     from ehub.orders.api import router as orders_router
@@ -123,6 +127,7 @@ def _register_routers() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/", markets_router)
     api.add_router("/", customs_router)
+    api.add_router("/", customs_clearance_router)
     api.add_router("/", sellers_router)
     api.add_router("/", seller_products_router)
     api.add_router("/", catalog_router)
@@ -130,6 +135,9 @@ def _register_routers() -> None:
     api.add_router("/", payments_router)
     api.add_router("/", checkout_router)
     api.add_router("/", orders_router)
+    api.add_router("/", documents_seller_router)
+    api.add_router("/", documents_hub_router)
+    api.add_router("/", documents_buyer_router)
 
 
 _register_routers()

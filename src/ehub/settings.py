@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "ehub.orders",
     "ehub.ledger",
     "ehub.payments",
+    "ehub.documents",
     "ehub.demo",
     "ehub.web",
 ]

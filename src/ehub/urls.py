@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/v1/", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_path_not_found),
+    path("favicon.ico", RedirectView.as_view(url="/static/web/favicon.svg", permanent=True)),
     path("", include("ehub.web.urls")),  # storefront, seller centre, hub console
 ]
