@@ -14,12 +14,13 @@ from ehub.accounts.tests.factories import UserFactory
 from ehub.catalog.tests.factories import VariantFactory
 from ehub.core.events import audit_record
 from ehub.core.jobs import jobs_enqueue_due
-from ehub.customs.tests.clearance_support import clearance_one_of_each
 from ehub.core.money import Money
 from ehub.customs.models import HsCode, HsSection
+from ehub.customs.tests.clearance_support import clearance_one_of_each
 from ehub.ledger.domain import ReleaseBreakdown
 from ehub.ledger.models import CommissionRate
 from ehub.ledger.services import escrow_fund, escrow_release, payouts_run
+from ehub.logistics.tests.helpers import logistics_one_of_each
 from ehub.markets.services import fx_quote_lock
 from ehub.markets.tests.factories import FxRateFactory, MarketFactory
 from ehub.orders.models import OrderParcel
@@ -63,6 +64,7 @@ def one_of_everything(db):
     one_placed_order()
     jobs_enqueue_due()
     clearance_one_of_each(OrderParcel.objects.first())
+    logistics_one_of_each()
 
 
 @pytest.mark.parametrize("model", EHUB_MODELS, ids=lambda m: m._meta.label)

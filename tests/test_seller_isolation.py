@@ -24,6 +24,7 @@ from ehub.sellers.models import Seller, SellerApiKey, SellerMembership
 from ehub.sellers.selectors import seller_from_api_key
 from ehub.sellers.services import seller_api_key_create
 from ehub.sellers.tests.factories import SellerFactory, SellerStaffFactory
+from test_logistics_isolation import LOGISTICS_ISOLATION_CHECKS
 
 pytestmark = pytest.mark.django_db
 
@@ -391,6 +392,9 @@ ISOLATION_CHECKS: dict[tuple[str, str], Callable[[World, str], None]] = {
     ("GET", "/seller/parcels/{code}/documents/{kind}.pdf"): check_parcel_document_pdf,
     ("GET", "/seller/parcels/{code}/documents/{kind}.json"): check_parcel_document_json,
 }
+# Logistics' /seller/parcels endpoints, checked against this module's world (their checks live
+# next to the logistics tests).
+ISOLATION_CHECKS.update(LOGISTICS_ISOLATION_CHECKS)
 
 COVERED = set(ISOLATION_CHECKS)
 

@@ -119,6 +119,10 @@ def _register_routers() -> None:
     from ehub.documents.api import hub_router as documents_hub_router
     from ehub.documents.api import seller_router as documents_seller_router
     from ehub.ledger.api import router as ledger_router
+    from ehub.logistics.api import hub_router as logistics_hub_router
+    from ehub.logistics.api import router as logistics_router
+    from ehub.logistics.api import seller_router as logistics_seller_router
+    from ehub.logistics.api import tracking_router as logistics_tracking_router
     from ehub.markets.api import router as markets_router
     from ehub.orders.api import router as orders_router
     from ehub.payments.api import router as payments_router
@@ -135,6 +139,10 @@ def _register_routers() -> None:
     api.add_router("/", payments_router)
     api.add_router("/", checkout_router)
     api.add_router("/", orders_router)
+    api.add_router("/", logistics_router)
+    api.add_router("/", logistics_seller_router)
+    api.add_router("/", logistics_hub_router)
+    api.add_router("/", logistics_tracking_router)
     api.add_router("/", documents_seller_router)
     api.add_router("/", documents_hub_router)
     api.add_router("/", documents_buyer_router)

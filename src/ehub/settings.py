@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "ehub.orders",
     "ehub.ledger",
     "ehub.payments",
+    "ehub.logistics",
     "ehub.documents",
     "ehub.demo",
     "ehub.web",
@@ -279,3 +280,37 @@ EHUB_ORDERS_IDEMPOTENCY_KEY_TTL_HOURS = _env_int(
 EHUB_ORDERS_CONFIRMATION_WINDOW_DAYS = _env_int(
     "EHUB_ORDERS_CONFIRMATION_WINDOW_DAYS", 10, minimum=1
 )
+
+# -- logistics ---------------------------------------------------------------------------------
+# A parcel weighed at the hub is flagged when |measured - declared| is above both this percentage
+# of the declared weight and this many grams (docs/logistics.md).
+EHUB_LOGISTICS_WEIGHT_TOLERANCE_PERCENT = _env_int("EHUB_LOGISTICS_WEIGHT_TOLERANCE_PERCENT", 10)
+EHUB_LOGISTICS_WEIGHT_TOLERANCE_MIN_GRAMS = _env_int("EHUB_LOGISTICS_WEIGHT_TOLERANCE_MIN_GRAMS", 50)
+# The sandbox carrier (signed tracking webhooks, docs/logistics.md). Off by default in production.
+EHUB_LOGISTICS_SANDBOX_ENABLED = (
+    os.environ.get("EHUB_LOGISTICS_SANDBOX_ENABLED", "0" if PRODUCTION else "1") == "1"
+)
+EHUB_LOGISTICS_SANDBOX_SECRET = os.environ.get(
+    "EHUB_LOGISTICS_SANDBOX_SECRET", "ehub-sandbox-carrier-secret-for-development"
+)
+# How far a carrier webhook's signed timestamp may be from now, either way (seconds).
+EHUB_LOGISTICS_SIGNATURE_TOLERANCE_SECONDS = _env_int(
+    "EHUB_LOGISTICS_SIGNATURE_TOLERANCE_SECONDS", 300, minimum=1
+)
+# The sandbox carrier misbehaves on purpose when asked: every event delivered twice, and events
+# released together delivered newest first.
+EHUB_LOGISTICS_SANDBOX_DUPLICATES = os.environ.get("EHUB_LOGISTICS_SANDBOX_DUPLICATES", "0") == "1"
+EHUB_LOGISTICS_SANDBOX_OUT_OF_ORDER = (
+    os.environ.get("EHUB_LOGISTICS_SANDBOX_OUT_OF_ORDER", "0") == "1"
+)
+# Delivery fails (for the first N attempts) when the recipient's name contains the marker or the
+# postal code is listed (comma-separated).
+EHUB_LOGISTICS_SANDBOX_FAIL_MARKER = os.environ.get(
+    "EHUB_LOGISTICS_SANDBOX_FAIL_MARKER", "[not home]"
+)
+EHUB_LOGISTICS_SANDBOX_FAIL_POSTAL_CODES = [
+    code.strip()
+    for code in os.environ.get("EHUB_LOGISTICS_SANDBOX_FAIL_POSTAL_CODES", "").split(",")
+    if code.strip()
+]
+EHUB_LOGISTICS_SANDBOX_FAILED_ATTEMPTS = _env_int("EHUB_LOGISTICS_SANDBOX_FAILED_ATTEMPTS", 1)

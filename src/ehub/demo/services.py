@@ -247,4 +247,8 @@ def demo_load(
         f"{result.products_updated} updated, {result.products_unchanged} unchanged, "
         f"accounts: {result.accounts}"
     )
+    from ehub.logistics.services import network_load  # hubs and routes (src/ehub/logistics)
+
+    network = network_load()
+    say(f"hubs: {network.hubs_created} created; routes: {network.routes_created} created")
     return result
