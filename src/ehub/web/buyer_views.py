@@ -36,6 +36,7 @@ from ehub.web.buyer_forms import (
     SignInForm,
     SignUpForm,
 )
+from ehub.web.selectors import variant_titles
 from ehub.web.views import shop_for
 
 
@@ -212,10 +213,21 @@ def checkout_review(request: HttpRequest, market_code: str, quote_id: str) -> Ht
         quote = quote_get_for_buyer(buyer=request.user, public_id=quote_id)
     except NotFound:
         raise Http404("no such quote") from None
+    titles = variant_titles([line["variant_id"] for p in quote.parcels for line in p["lines"]])
+    parcels = [
+        {
+            **parcel,
+            "lines": [
+                {**line, "title": titles.get(line["variant_id"], line["title"])}
+                for line in parcel["lines"]
+            ],
+        }
+        for parcel in quote.parcels
+    ]
     return render(
         request,
         "web/review.html",
-        {"shop": shop, "quote": quote, "idempotency_key": uuid.uuid4().hex},
+        {"shop": shop, "quote": quote, "parcels": parcels, "idempotency_key": uuid.uuid4().hex},
     )
 
 
@@ -265,12 +277,11 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
         pass
     else:
         _order, events = tracking_for_buyer(buyer=request.user, order_id=order.pk)
-    return {
-        "order": order,
-        "parcels": order.parcels.all(),
-        "lines": order.lines.all(),
-        "events": events,
-    }
+    lines = list(order.lines.all())
+    titles = variant_titles([line.variant_id for line in lines])
+    for line in lines:
+        line.title = titles.get(line.variant_id, line.title)
+    return {"order": order, "parcels": order.parcels.all(), "lines": lines, "events": events}
 
 
 @login_required

@@ -90,3 +90,27 @@ def pavilions(*, market: Market, rates: RateTable, per_pavilion: int = 4) -> lis
         if len(pavilion.products) < per_pavilion:
             pavilion.products.append(product_card(product, market=market, rates=rates))
     return sorted(groups.values(), key=lambda p: (-counts[p.key], p.label))
+
+
+def origin_countries(*, exclude: str | None = None) -> list[tuple[str, str]]:
+    """Countries that verified sellers' active products come from, with their names in the
+    page's language, for the origin filter."""
+    codes = set(public_products().values_list("origin_country", flat=True).distinct())
+    codes.discard(exclude or "")
+    return sorted(((code, i18n.country_name(code)) for code in codes), key=lambda c: c[1])
+
+
+def variant_titles(variant_ids: list[int], language: str | None = None) -> dict[int, str]:
+    """Each variant's product title in the page's language (orders and quotes keep the English
+    title they were written with)."""
+    titles = {}
+    variants = (
+        Variant.objects.filter(pk__in=variant_ids)
+        .select_related("product")
+        .prefetch_related("product__translations")
+    )
+    for v in variants:
+        text = translation_for(v.product, i18n.content_language(language))
+        if text:
+            titles[v.pk] = text.title
+    return titles

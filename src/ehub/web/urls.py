@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from ehub.web import buyer_views, views
@@ -21,6 +21,8 @@ urlpatterns = [
         buyer_views.order_action,
         name="order-action",
     ),
+    path("seller/", include("ehub.web.seller_urls")),  # seller centre
+    path("hub/", include("ehub.web.hub_urls")),  # hub console
     re_path(rf"^{MARKET}/$", views.market_home, name="home"),
     re_path(rf"^{MARKET}/products/(?P<product_id>\d+)/$", views.product_detail, name="product"),
     re_path(rf"^{MARKET}/cart/$", buyer_views.cart_view, name="cart"),

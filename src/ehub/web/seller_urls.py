@@ -1,0 +1,19 @@
+"""The seller centre's pages, under /seller/ (names in the ``web`` namespace)."""
+
+from django.urls import path
+
+from ehub.web import seller_views as views
+
+urlpatterns = [
+    path("", views.seller_home, name="seller-home"),
+    path("signup/", views.seller_signup, name="seller-signup"),
+    path("products/", views.product_list, name="seller-products"),
+    path("products/new/", views.product_new, name="seller-product-new"),
+    path("products/<int:product_id>/", views.product_edit, name="seller-product"),
+    path("hs/", views.hs_picker, name="seller-hs"),
+    path("hs/pick/", views.hs_pick, name="seller-hs-pick"),
+    path("import/", views.catalog_import, name="seller-import"),
+    path("orders/", views.orders_to_ship, name="seller-orders"),
+    path("orders/<str:code>/handover/", views.parcel_handover, name="seller-handover"),
+    path("money/", views.money, name="seller-money"),
+]

@@ -1,0 +1,507 @@
+"""The seller centre (/seller/...): onboarding, products with the "what buyers pay" table, the
+Shopify CSV import, parcels to ship, payouts and the ledger statement.
+
+Views parse forms and call the services and selectors the API calls (sellers.services,
+catalog.services, catalog.shopify, checkout.pricing, customs.nomenclature, logistics.services,
+ledger.selectors); a service's ``DomainError`` is shown on the page with its 4xx status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ehub.accounts.models import Role, User
+from ehub.catalog.models import Product, Variant
+from ehub.catalog.selectors import (
+    market_rates_today,
+    product_get_for_seller,
+    product_list_for_seller,
+    translation_for,
+)
+from ehub.catalog.services import product_as_input, product_create, product_replace
+from ehub.catalog.shopify import catalog_import_shopify
+from ehub.checkout.pricing import LandedPrice, landed_price
+from ehub.core.currencies import UnknownCurrency, normalize_currency
+from ehub.core.errors import DomainError
+from ehub.core.money import Money
+from ehub.customs.models import HsCode
+from ehub.customs.nomenclature import hs_search
+from ehub.ledger.domain import EntryKind, OwnerType, Purpose
+from ehub.ledger.models import LedgerAccount
+from ehub.ledger.selectors import StatementLine, seller_statement
+from ehub.logistics.domain import ParcelStatus
+from ehub.logistics.services import parcel_hand_over
+from ehub.markets.models import Market
+from ehub.markets.selectors import market_list
+from ehub.orders.models import OrderParcel
+from ehub.sellers.models import Seller, VerificationStatus
+from ehub.sellers.selectors import seller_for_user
+from ehub.sellers.services import seller_register
+from ehub.web import i18n
+from ehub.web.forms import (
+    PRODUCT_LANGUAGES,
+    CatalogImportForm,
+    ProductForm,
+    SellerSignupForm,
+    domain_error_to_form,
+)
+
+# What a seller reads for each status (the values are the services').
+VERIFICATION_LABELS: dict[str, Any] = {
+    VerificationStatus.PENDING: gettext_lazy("Pending verification"),
+    VerificationStatus.VERIFIED: gettext_lazy("Verified"),
+    VerificationStatus.REJECTED: gettext_lazy("Rejected"),
+}
+PRODUCT_STATUS_LABELS: dict[str, Any] = {
+    "active": gettext_lazy("Active"),
+    "draft": gettext_lazy("Draft"),
+    "archived": gettext_lazy("Archived"),
+}
+PARCEL_STATUS_LABELS: dict[str, Any] = {
+    ParcelStatus.AWAITING_HANDOVER: gettext_lazy("Awaiting handover"),
+    ParcelStatus.HANDED_OVER: gettext_lazy("Handed over"),
+    ParcelStatus.RECEIVED_AT_HUB: gettext_lazy("Received at the hub"),
+    ParcelStatus.MANIFESTED: gettext_lazy("On a manifest"),
+    ParcelStatus.DEPARTED: gettext_lazy("Departed"),
+    ParcelStatus.AT_CUSTOMS: gettext_lazy("At customs"),
+    ParcelStatus.HELD: gettext_lazy("Held"),
+    ParcelStatus.CLEARED: gettext_lazy("Cleared by customs"),
+    ParcelStatus.OUT_FOR_DELIVERY: gettext_lazy("Out for delivery"),
+    ParcelStatus.DELIVERED: gettext_lazy("Delivered"),
+    ParcelStatus.DELIVERY_FAILED: gettext_lazy("Delivery failed"),
+    ParcelStatus.RETURNING: gettext_lazy("Returning to you"),
+    ParcelStatus.RETURNED: gettext_lazy("Returned"),
+}
+ENTRY_KIND_LABELS: dict[str, Any] = {
+    EntryKind.PAYMENT_CAPTURED: gettext_lazy("Payment captured"),
+    EntryKind.ESCROW_RELEASE: gettext_lazy("Released to you"),
+    EntryKind.ESCROW_SPLIT: gettext_lazy("Escrow split"),
+    EntryKind.REFUND: gettext_lazy("Refund"),
+    EntryKind.CANCELLATION: gettext_lazy("Cancellation"),
+    EntryKind.PAYOUT: gettext_lazy("Payout"),
+    EntryKind.REVERSAL: gettext_lazy("Reversal"),
+}
+DOCUMENT_KINDS = [
+    ("label", gettext_lazy("Label")),
+    ("commercial_invoice", gettext_lazy("Invoice")),
+    ("packing_list", gettext_lazy("Packing list")),
+]
+# Who may sign a business up: buyers, and seller staff whose membership is gone.
+MAY_SIGN_UP = {Role.BUYER, Role.SELLER_STAFF}
+
+SellerView = Callable[..., HttpResponse]
+# The seller centre's menu entry each page belongs to.
+NAV = {"product_form": "products"}
+
+
+def acting(request: HttpRequest) -> User | None:
+    """The signed-in user, for the audit events the services record."""
+    return request.user if isinstance(request.user, User) else None
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "web/seller/forbidden.html", {"message": message}, status=403)
+
+
+def seller_page(view: SellerView) -> SellerView:
+    """Signed in (else to the sign-in page) as staff of a seller (else to the sign-up page, or a
+    403 page for hub operators and platform admins); the view gets the seller."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        seller = seller_for_user(user=request.user)
+        if seller is None:
+            if request.user.role in MAY_SIGN_UP:
+                return HttpResponseRedirect(reverse("web:seller-signup"))
+            return forbidden(request, _("The seller centre is for the staff of a seller."))
+        return view(request, seller, *args, **kwargs)
+
+    return wrapper
+
+
+def page(
+    request: HttpRequest,
+    template: str,
+    seller: Seller | None,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    name = template.rsplit("/", 1)[-1].removesuffix(".html")
+    base = {
+        "nav": NAV.get(name, name),
+        "seller": seller,
+        "verification": VERIFICATION_LABELS.get(seller.verification_status) if seller else None,
+    }
+    return render(request, template, {**base, **(context or {})}, status=status)
+
+
+# -- onboarding -----------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def seller_signup(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if seller_for_user(user=request.user) is not None:
+        return HttpResponseRedirect(reverse("web:seller-home"))
+    if request.user.role not in MAY_SIGN_UP:
+        return forbidden(request, _("This account cannot sign a business up."))
+    form = SellerSignupForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                seller_register(user=request.user, **form.details())
+            except DomainError as exc:
+                domain_error_to_form(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("Thank you: your business is signed up."))
+                return HttpResponseRedirect(reverse("web:seller-home"))
+        else:
+            status = 422
+    return page(request, "web/seller/signup.html", None, {"form": form}, status=status)
+
+
+@require_GET
+@seller_page
+def seller_home(request: HttpRequest, seller: Seller) -> HttpResponse:
+    total, _products = product_list_for_seller(seller=seller, limit=1)
+    return page(
+        request,
+        "web/seller/home.html",
+        seller,
+        {"product_count": total, "to_ship": len(_to_hand_over(parcels_to_ship(seller=seller)))},
+    )
+
+
+# -- products -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProductRow:
+    product: Product
+    title: str
+    status: str
+    variant: Variant | None
+
+
+def _row(product: Product) -> ProductRow:
+    text = translation_for(product, i18n.content_language())
+    return ProductRow(
+        product=product,
+        title=text.title if text else product.handle,
+        status=str(PRODUCT_STATUS_LABELS.get(product.status, product.status)),
+        variant=next(iter(product.variants.all()), None),
+    )
+
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@seller_page
+def product_list(request: HttpRequest, seller: Seller) -> HttpResponse:
+    try:
+        offset = max(0, int(request.GET.get("offset", "0")))
+    except ValueError:
+        offset = 0
+    total, products = product_list_for_seller(seller=seller, limit=PAGE_SIZE, offset=offset)
+    return page(
+        request,
+        "web/seller/products.html",
+        seller,
+        {
+            "rows": [_row(p) for p in products],
+            "total": total,
+            "previous": offset - PAGE_SIZE if offset > 0 else None,
+            "next": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
+        },
+    )
+
+
+def _product_form_context(form: ProductForm, seller: Seller) -> dict[str, Any]:
+    languages = [
+        (code, form[f"title_{suffix}"], form[f"description_{suffix}"])
+        for code, suffix in PRODUCT_LANGUAGES
+    ]
+    return {"form": form, "languages": languages, "currency": seller.payout_currency}
+
+
+@require_http_methods(["GET", "POST"])
+@seller_page
+def product_new(request: HttpRequest, seller: Seller) -> HttpResponse:
+    form = ProductForm(request.POST or None, initial={"status": "active", "stock_quantity": 0})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                product = product_create(seller=seller, actor=acting(request), data=form.payload())
+            except DomainError as exc:
+                domain_error_to_form(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The product is saved."))
+                return HttpResponseRedirect(reverse("web:seller-product", args=[product.pk]))
+        else:
+            status = 422
+    return page(
+        request,
+        "web/seller/product_form.html",
+        seller,
+        {**_product_form_context(form, seller), "product": None},
+        status=status,
+    )
+
+
+@dataclass(frozen=True)
+class BuyerPrice:
+    market: Market
+    price: LandedPrice
+
+
+def buyers_pay(*, variant: Variant) -> list[BuyerPrice]:
+    """The landed price of ``variant`` in every enabled market (checkout.pricing)."""
+    rates = market_rates_today()
+    return [
+        BuyerPrice(market=m, price=landed_price(variant=variant, market=m, rates=rates))
+        for m in market_list()
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@seller_page
+def product_edit(request: HttpRequest, seller: Seller, product_id: int) -> HttpResponse:
+    try:
+        product = product_get_for_seller(seller=seller, product_id=product_id)
+    except DomainError as exc:
+        return page(
+            request, "web/seller/not_found.html", seller, {"message": exc.message}, status=404
+        )
+    form = ProductForm(request.POST or None, initial=ProductForm.initial_for(product))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                product_replace(
+                    product=product,
+                    actor=acting(request),
+                    data=form.merged_into(product_as_input(product)),
+                )
+            except DomainError as exc:
+                domain_error_to_form(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The product is saved."))
+                return HttpResponseRedirect(reverse("web:seller-product", args=[product.pk]))
+        else:
+            status = 422
+        product = product_get_for_seller(seller=seller, product_id=product_id)
+    variant = next(iter(product.variants.all()), None)
+    return page(
+        request,
+        "web/seller/product_form.html",
+        seller,
+        {
+            **_product_form_context(form, seller),
+            "product": product,
+            "row": _row(product),
+            "prices": buyers_pay(variant=variant) if variant else [],
+            "more_variants": max(0, len(product.variants.all()) - 1),
+        },
+        status=status,
+    )
+
+
+# -- the HS code picker ---------------------------------------------------------------------------
+@require_GET
+@seller_page
+def hs_picker(request: HttpRequest, seller: Seller) -> HttpResponse:
+    """An HTML fragment: the nomenclature search of ``GET /api/v1/hs?q=`` as a list to pick from."""
+    query = (request.GET.get("q") or request.GET.get("hs_code") or "").strip()
+    codes = hs_search(text=query, limit=10) if len(query) >= 2 else []
+    return render(request, "web/seller/partials/hs_results.html", {"codes": codes, "query": query})
+
+
+@require_GET
+@seller_page
+def hs_pick(request: HttpRequest, seller: Seller) -> HttpResponse:
+    """An HTML fragment: the HS code field with the picked code filled in."""
+    code = (request.GET.get("code") or "").strip()
+    picked = HsCode.objects.filter(code=code, level=6).first()
+    return render(
+        request,
+        "web/seller/partials/hs_field.html",
+        {"value": code, "picked": picked, "field_id": "id_hs_code"},
+    )
+
+
+# -- catalog import -------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@seller_page
+def catalog_import(request: HttpRequest, seller: Seller) -> HttpResponse:
+    form = CatalogImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = catalog_import_shopify(
+                    seller=seller,
+                    path_or_file=form.cleaned_data["file"],
+                    actor=acting(request),
+                    default_hs_code=form.cleaned_data["default_hs_code"] or None,
+                    skip_invalid=form.cleaned_data["skip_invalid"],
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+            except DomainError as exc:
+                field = "default_hs_code" if "hs_code" in exc.code else "file"
+                form.add_error(field, exc.message)
+                status = exc.status
+            else:
+                status = 200 if result.ok else 422
+        else:
+            status = 422
+    return page(
+        request,
+        "web/seller/import.html",
+        seller,
+        {"form": form, "result": result},
+        status=status,
+    )
+
+
+# -- parcels to ship ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShipRow:
+    parcel: OrderParcel
+    code: str
+    status: str
+    status_label: str
+    goods: Money
+
+    @property
+    def can_hand_over(self) -> bool:
+        return self.status == ParcelStatus.AWAITING_HANDOVER
+
+
+def parcels_to_ship(*, seller: Seller) -> list[ShipRow]:
+    """The seller's paid parcels that were not refunded, newest first, with their journey's
+    status (a parcel not yet seen by logistics awaits handover)."""
+    parcels = (
+        OrderParcel.objects.filter(seller=seller, paid_at__isnull=False, refunded_at__isnull=True)
+        .select_related("order", "logistics")
+        .order_by("-paid_at", "-id")
+    )
+    rows = []
+    for parcel in parcels:
+        journey = getattr(parcel, "logistics", None)
+        status = journey.status if journey else ParcelStatus.AWAITING_HANDOVER
+        rows.append(
+            ShipRow(
+                parcel=parcel,
+                code=parcel.code,
+                status=status,
+                status_label=str(PARCEL_STATUS_LABELS.get(status, status)),
+                goods=Money.from_minor_units(parcel.goods_minor, parcel.order.currency),
+            )
+        )
+    return rows
+
+
+def _to_hand_over(rows: list[ShipRow]) -> list[ShipRow]:
+    return [r for r in rows if r.can_hand_over]
+
+
+def _orders_page(
+    request: HttpRequest, seller: Seller, error: str = "", status: int = 200
+) -> HttpResponse:
+    return page(
+        request,
+        "web/seller/orders.html",
+        seller,
+        {"rows": parcels_to_ship(seller=seller), "kinds": DOCUMENT_KINDS, "error": error},
+        status=status,
+    )
+
+
+@require_GET
+@seller_page
+def orders_to_ship(request: HttpRequest, seller: Seller) -> HttpResponse:
+    return _orders_page(request, seller)
+
+
+@require_POST
+@seller_page
+def parcel_handover(request: HttpRequest, seller: Seller, code: str) -> HttpResponse:
+    try:
+        parcel = parcel_hand_over(seller=seller, code=code, actor=acting(request))
+    except DomainError as exc:
+        return _orders_page(request, seller, error=exc.message, status=exc.status)
+    messages.success(
+        request, _("Parcel %(code)s is marked as handed over to the hub.") % {"code": parcel.code}
+    )
+    return HttpResponseRedirect(reverse("web:seller-orders"))
+
+
+# -- money ----------------------------------------------------------------------------------------
+def statement_currencies(*, seller: Seller) -> list[str]:
+    """The currencies the seller has a payable in, its payout currency first."""
+    found = set(
+        LedgerAccount.objects.filter(
+            owner_type=OwnerType.SELLER, owner_id=str(seller.pk), purpose=Purpose.SELLER_PAYABLE
+        ).values_list("currency", flat=True)
+    )
+    return [seller.payout_currency, *sorted(found - {seller.payout_currency})]
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    line: StatementLine
+    kind: str
+
+
+@require_GET
+@seller_page
+def money(request: HttpRequest, seller: Seller) -> HttpResponse:
+    currencies = statement_currencies(seller=seller)
+    error = ""
+    status = 200
+    try:
+        currency = normalize_currency(request.GET.get("currency") or seller.payout_currency)
+    except UnknownCurrency as exc:
+        currency, error, status = seller.payout_currency, str(exc), 422
+    lines = seller_statement(seller=seller, currency=currency)
+    payouts = [
+        line
+        for code in currencies
+        for line in seller_statement(seller=seller, currency=code)
+        if line.kind == EntryKind.PAYOUT
+    ]
+    payouts.sort(key=lambda line: line.created_at, reverse=True)
+    return page(
+        request,
+        "web/seller/money.html",
+        seller,
+        {
+            "currencies": currencies,
+            "currency": currency,
+            "rows": [
+                StatementRow(line=line, kind=str(ENTRY_KIND_LABELS.get(line.kind, line.kind)))
+                for line in lines
+            ],
+            "balance": lines[-1].balance if lines else Money.zero(currency),
+            "payouts": [(line, -line.amount) for line in payouts],
+            "error": error,
+        },
+        status=status,
+    )
