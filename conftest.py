@@ -9,6 +9,9 @@ from django.test import Client
 
 os.environ.setdefault("EHUB_ENV", "test")
 
+# Fixtures for browser tests (Chromium via Playwright) and for flushing ledger rows on SQLite.
+pytest_plugins = ["ehub.web.tests.browser", "ehub.ledger.tests.flush"]
+
 
 @pytest.fixture
 def client() -> Client:

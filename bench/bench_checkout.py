@@ -64,6 +64,7 @@ SHIPPING_ADDRESS = {
     "recipient_name": "Bench Buyer",
     "address_line1": "1 Raffles Place",
     "city": "Singapore",
+    "phone": "+65 6555 0100",
 }
 PASSWORD = "bench-checkout-password-2026"  # noqa: S105 (a throwaway bench account)
 GOAL_STATEMENTS = 15
@@ -207,6 +208,7 @@ def make_quote(buyer: Any, variants: list[Any], market: str = MARKET) -> Any:
             recipient_name="张三",
             address_line1="浦东新区世纪大道100号",
             city="上海市",
+            phone="+86 21 5555 0100",
             buyer_name="张三",
             resident_id=GOOD_RESIDENT_ID,
         )
@@ -366,7 +368,7 @@ def floor_place(*, buyer_id: int, quote_public_id: str, key: str) -> int:
         fx = row[10] if isinstance(row[10], dict) else json.loads(row[10])
         goods, shipping, at_checkout, total = row[11:15]
         address = list(row[15:20])
-        if not all(address[:2]) or not address[3]:
+        if not all(address[:2]) or not address[3] or not address[4]:
             raise BenchError("floor: the quote's shipping address is incomplete")
         lines = [line for p in parcels for line in p["lines"]]
         taken: dict[int, int] = defaultdict(int)

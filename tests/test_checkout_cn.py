@@ -157,6 +157,7 @@ def test_the_number_appears_nowhere_in_api_output_or_logs(caplog):
                         "recipient_name": "张三",
                         "address_line1": "浦东新区世纪大道100号",
                         "city": "上海市",
+                        "phone": "+86 21 5555 0100",
                     },
                     "buyer": {"name": "张三", "resident_id": GOOD_RESIDENT_ID},
                 }

@@ -150,6 +150,7 @@ def checkout(shop: dict[str, Any], browser: Browser) -> dict[str, Any]:
                 "recipient_name": "王芳",
                 "address_line1": "徐汇区漕溪北路88号",
                 "city": "上海市",
+                "phone": "+86 21 5555 0100",
             },
             "buyer": {"name": "张三", "resident_id": GOOD_RESIDENT_ID},
         },
@@ -443,6 +444,7 @@ def test_concurrent_callbacks_and_listener_retries_pay_once_and_split_once(shop)
         recipient_name="张三",
         address_line1="徐汇区漕溪北路88号",
         city="上海市",
+        phone="+86 21 5555 0100",
         buyer_name="张三",
         resident_id=GOOD_RESIDENT_ID,
     )

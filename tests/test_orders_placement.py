@@ -312,6 +312,7 @@ def test_an_order_needs_a_full_shipping_address_and_keeps_it():
     assert response.json()["detail"]["fields"] == [
         "shipping_address.recipient_name",
         "shipping_address.address_line1",
+        "shipping_address.phone",
     ]
     nothing_placed(w.variant, 10)
 

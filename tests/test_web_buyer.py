@@ -156,6 +156,7 @@ def test_a_refused_action_is_shown_on_the_page_with_its_status(buyer_client):
             "address_line1": "1 Raffles Place",
             "city": "Singapore",
             "postal_code": "048616",
+            "phone": "+65 6555 0100",
         },
     )
     review_url = f"/sg/checkout/{Quote.objects.get().public_id}/"
@@ -175,7 +176,13 @@ def test_someone_elses_order_is_a_404(buyer_client):
     client.post("/sg/cart/add/", {"variant_id": w.variant.pk, "quantity": 1})
     client.post(
         "/sg/checkout/",
-        {"recipient_name": "Tan", "address_line1": "1 Raffles", "city": "SG", "postal_code": "1"},
+        {
+            "recipient_name": "Tan",
+            "address_line1": "1 Raffles",
+            "city": "SG",
+            "postal_code": "1",
+            "phone": "+65 6555 0100",
+        },
     )
     client.post(f"/sg/checkout/{Quote.objects.get().public_id}/place/", {"idempotency_key": "k"})
     order = Order.objects.get()

@@ -104,8 +104,8 @@ def parcel_code_parse(code: str) -> tuple[int, int]:
 
 
 # What a shipping address must have before an order can be placed (a quote may be asked for with
-# the country alone, to see prices).
-ADDRESS_REQUIRED = ("recipient_name", "address_line1", "city")
+# the country alone, to see prices). Carriers and customs declarations need the phone number.
+ADDRESS_REQUIRED = ("recipient_name", "address_line1", "city", "phone")
 
 
 def address_missing(address: dict[str, str]) -> list[str]:

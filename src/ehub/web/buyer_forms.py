@@ -82,7 +82,6 @@ class AddressForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone"),
         max_length=40,
-        required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     buyer_name = forms.CharField(

@@ -35,9 +35,11 @@ def test_anything_else_is_a_clear_error(code):
     assert caught.value.status == 422
 
 
-def test_the_address_needs_a_name_a_street_and_a_city():
+def test_the_address_needs_a_name_a_street_a_city_and_a_phone():
     assert address_missing({"recipient_name": " ", "address_line1": "1 Main St"}) == [
         "recipient_name",
         "city",
+        "phone",
     ]
-    assert address_missing({"recipient_name": "A", "address_line1": "B", "city": "C"}) == []
+    full = {"recipient_name": "A", "address_line1": "B", "city": "C", "phone": "+60 4 555"}
+    assert address_missing(full) == []

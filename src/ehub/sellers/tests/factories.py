@@ -17,6 +17,9 @@ class SellerFactory(factory.django.DjangoModelFactory):
     country = "MY"
     region = "MY-07"
     city = "George Town"
+    address_line1 = factory.Sequence(lambda n: f"{n + 1} Lebuh Armenian")
+    postal_code = "10200"
+    contact_phone = "+60 4 555 0100"
     registration_number = factory.Sequence(lambda n: f"2023010{n:05d}")
     contact_email = factory.Sequence(lambda n: f"hello{n}@seller.example")
     payout_currency = "MYR"
