@@ -141,7 +141,8 @@ def test_a_buyer_in_shanghai_buys_from_two_countries_pays_and_confirms_receipt(
     page.wait_for_url(re.compile(r".*/pay/sandbox/.*"))
     shots(page, "sandbox-payment-page")
     page.fill("input[name=card_number]", "4242 4242 4242 4242")
-    page.click("form button[type=submit]")
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
     page.click("a.return")
     page.wait_for_url(re.compile(r".*/orders/\d+/$"))
     order = Order.objects.get(buyer=storefront["buyer"])
@@ -154,8 +155,8 @@ def test_a_buyer_in_shanghai_buys_from_two_countries_pays_and_confirms_receipt(
     assert page.locator("[data-status]").get_attribute("data-status") == "delivered"
     assert page.locator("ol.timeline li").count() >= 2 * 11  # both parcels, every event
     shots(page, "order-delivered-with-tracking")
-    page.click("form[action$='/receipt/'] button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form[action$='/receipt/'] button")
     assert page.locator("[data-status]").get_attribute("data-status") == "completed"
     assert Order.objects.get(pk=order.pk).status == "completed"
     shots(page, "order-completed")
