@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
+# The suite runs on every core (pytest-xdist; each worker has its own test database). Override
+# with e.g. `make test PYTEST_ARGS="-n 0 -k ledger"`.
+PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 # Packages type-checked with mypy + django-stubs (STYLE.md: core, customs, ledger at least; the
 # money path too: orders, checkout, payments, inventory).

@@ -117,6 +117,18 @@ def test_a_paid_order_travels_to_delivered_and_the_buyer_completes_it(
         kind=EntryKind.ESCROW_RELEASE, reference=s.parcel.order_parcel.escrow_reference
     ).exists()
 
+    # ... and the seller is paid, in its own currency, by the next payout run.
+    from ehub.ledger.checks import ledger_check
+    from ehub.ledger.services import payout_batch_lines, payouts_run
+
+    lines = payout_batch_lines(batch=payouts_run())
+    seller = s.parcel.order_parcel.seller
+    paid = [line for line in lines if line.seller_id == str(seller.pk)]
+    assert len(paid) == 1
+    assert paid[0].amount.currency == seller.payout_currency
+    assert paid[0].amount.amount > 0
+    assert ledger_check().ok, ledger_check().problems
+
 
 def test_the_tracking_timeline_is_the_owners_only(django_capture_on_commit_callbacks):
     s = shipment()

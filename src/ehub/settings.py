@@ -285,7 +285,9 @@ EHUB_ORDERS_CONFIRMATION_WINDOW_DAYS = _env_int(
 # A parcel weighed at the hub is flagged when |measured - declared| is above both this percentage
 # of the declared weight and this many grams (docs/logistics.md).
 EHUB_LOGISTICS_WEIGHT_TOLERANCE_PERCENT = _env_int("EHUB_LOGISTICS_WEIGHT_TOLERANCE_PERCENT", 10)
-EHUB_LOGISTICS_WEIGHT_TOLERANCE_MIN_GRAMS = _env_int("EHUB_LOGISTICS_WEIGHT_TOLERANCE_MIN_GRAMS", 50)
+EHUB_LOGISTICS_WEIGHT_TOLERANCE_MIN_GRAMS = _env_int(
+    "EHUB_LOGISTICS_WEIGHT_TOLERANCE_MIN_GRAMS", 50
+)
 # The sandbox carrier (signed tracking webhooks, docs/logistics.md). Off by default in production.
 EHUB_LOGISTICS_SANDBOX_ENABLED = (
     os.environ.get("EHUB_LOGISTICS_SANDBOX_ENABLED", "0" if PRODUCTION else "1") == "1"
@@ -314,3 +316,6 @@ EHUB_LOGISTICS_SANDBOX_FAIL_POSTAL_CODES = [
     if code.strip()
 ]
 EHUB_LOGISTICS_SANDBOX_FAILED_ATTEMPTS = _env_int("EHUB_LOGISTICS_SANDBOX_FAILED_ATTEMPTS", 1)
+# How often the background job moves every sandbox journey one step (seconds): a demo's parcels
+# reach the buyer in a few minutes without anyone running `ehub logistics advance-sandbox`.
+EHUB_LOGISTICS_SANDBOX_STEP_SECONDS = _env_int("EHUB_LOGISTICS_SANDBOX_STEP_SECONDS", 30, minimum=1)

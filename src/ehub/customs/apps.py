@@ -16,3 +16,7 @@ class CustomsConfig(AppConfig):
             get_rulebook()
         except RuleFileError as exc:
             raise ImproperlyConfigured(f"trade rule file {exc}") from exc
+
+        from ehub.customs.tasks import register
+
+        register()

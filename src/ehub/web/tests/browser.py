@@ -40,10 +40,13 @@ def _require_chromium() -> None:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium() -> Iterator[Any]:
+    """Chromium for one test. Playwright's sync API runs an event loop in this thread while it
+    lives, and Django refuses ORM calls from a thread with a running loop; so the browser lives
+    only as long as the test (stopped before the database is flushed), and the test's own ORM
+    calls are allowed by ``browser_page``."""
     _require_chromium()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -75,9 +78,11 @@ def shots(request: pytest.FixtureRequest) -> Shots:
 
 
 @pytest.fixture
-def browser_page(chromium: Any, live_server: Any) -> Iterator[Any]:
+def browser_page(chromium: Any, live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A fresh browser context (no cookies) whose pages resolve relative URLs on the live
-    server; Chinese is the browser's language."""
+    server; Chinese is the browser's language. Django's async-safety check is relaxed for this
+    test only (Playwright's loop runs in the test's thread)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = chromium.new_context(base_url=live_server.url, locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()

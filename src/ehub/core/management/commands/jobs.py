@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError, ProgrammingError
 
 from ehub.core.errors import DomainError
 from ehub.core.jobs import job_run_now, jobs_enqueue_due, periodic_jobs
@@ -37,6 +38,14 @@ class Command(BaseCommand):
         work.add_argument("--rounds", type=int, default=0, help="stop after N rounds (0: never)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._handle(options)
+        except (OperationalError, ProgrammingError) as exc:
+            raise CommandError(
+                f"the database is not ready ({exc}); run `ehub migrate` first"
+            ) from exc
+
+    def _handle(self, options: dict[str, Any]) -> None:
         action = options["action"]
         if action == "list":
             last = dict(JobSchedule.objects.values_list("name", "last_enqueued_at"))
