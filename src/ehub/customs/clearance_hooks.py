@@ -13,12 +13,10 @@ the decision stays un-notified (``CustomsDecision.notified_at`` empty), so
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Protocol
 
-logger = logging.getLogger(__name__)
+from ehub.core.listeners import Listeners
 
 
 class DecisionListener(Protocol):
@@ -27,54 +25,25 @@ class DecisionListener(Protocol):
     ) -> None: ...
 
 
-_listeners: list[DecisionListener] = []
-
-
-def register_decision_listener(fn: DecisionListener) -> None:
-    """Add ``fn`` (once: registering the same function again is a no-op)."""
-    if fn not in _listeners:
-        _listeners.append(fn)
-
-
-def unregister_decision_listener(fn: DecisionListener) -> None:
-    if fn in _listeners:
-        _listeners.remove(fn)
-
-
-def decision_listeners() -> list[DecisionListener]:
-    return list(_listeners)
+_listeners: Listeners[DecisionListener] = Listeners("decision")
+register_decision_listener = _listeners.register
+unregister_decision_listener = _listeners.unregister
+decision_listeners = _listeners.all
 
 
 def notify_decision_listeners(
     *, order_parcel_id: int, declaration_id: int, outcome: str, reason: str
 ) -> bool:
     """Call every listener; True if none raised (each runs even when an earlier one failed)."""
-    ok = True
-    for listener in list(_listeners):
-        try:
-            listener(
-                order_parcel_id=order_parcel_id,
-                declaration_id=declaration_id,
-                outcome=outcome,
-                reason=reason,
-            )
-        except Exception:  # one broken listener must not hide the decision from the others
-            ok = False
-            logger.exception(
-                "decision listener %r failed for declaration %s (%s)",
-                getattr(listener, "__qualname__", listener),
-                declaration_id,
-                outcome,
-            )
-    return ok
+    return _listeners.notify(
+        about=f"declaration {declaration_id} ({outcome})",
+        order_parcel_id=order_parcel_id,
+        declaration_id=declaration_id,
+        outcome=outcome,
+        reason=reason,
+    )
 
 
-@contextmanager
-def only_decision_listeners(*fns: DecisionListener) -> Iterator[None]:
+def only_decision_listeners(*fns: DecisionListener) -> AbstractContextManager[None]:
     """For tests: exactly ``fns`` listen inside the ``with`` block (other apps' are set aside)."""
-    saved = list(_listeners)
-    _listeners[:] = list(fns)
-    try:
-        yield
-    finally:
-        _listeners[:] = saved
+    return _listeners.only(*fns)

@@ -10,71 +10,41 @@ idempotent (paying an already-paid order is a no-op).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol
 
+from ehub.core.listeners import Listeners
 from ehub.core.money import Money
-
-logger = logging.getLogger(__name__)
 
 
 class CaptureListener(Protocol):
     def __call__(self, *, order_ref: str, payment_id: str, amount: Money) -> None: ...
 
 
-_listeners: list[CaptureListener] = []
-
-
-def register_capture_listener(fn: CaptureListener) -> None:
-    """Add ``fn`` (once: registering the same function again is a no-op)."""
-    if fn not in _listeners:
-        _listeners.append(fn)
-
-
-def unregister_capture_listener(fn: CaptureListener) -> None:
-    if fn in _listeners:
-        _listeners.remove(fn)
-
-
-def capture_listeners() -> list[CaptureListener]:
-    return list(_listeners)
+_listeners: Listeners[CaptureListener] = Listeners("capture")
+register_capture_listener = _listeners.register
+unregister_capture_listener = _listeners.unregister
+capture_listeners = _listeners.all
 
 
 @contextmanager
 def capture_listener(fn: CaptureListener) -> Iterator[CaptureListener]:
     """For tests: ``fn`` is registered inside the ``with`` block only."""
-    register_capture_listener(fn)
-    try:
+    with _listeners.adding(fn):
         yield fn
-    finally:
-        unregister_capture_listener(fn)
 
 
 def notify_capture_listeners(*, order_ref: str, payment_id: str, amount: Money) -> bool:
     """Call every listener; True if none raised (each runs even when an earlier one failed)."""
-    ok = True
-    for listener in list(_listeners):
-        try:
-            listener(order_ref=order_ref, payment_id=payment_id, amount=amount)
-        except Exception:  # one broken listener must not hide the capture from the others
-            ok = False
-            logger.exception(
-                "capture listener %r failed for payment %s (order %s)",
-                getattr(listener, "__qualname__", listener),
-                payment_id,
-                order_ref,
-            )
-    return ok
+    return _listeners.notify(
+        about=f"payment {payment_id} (order {order_ref})",
+        order_ref=order_ref,
+        payment_id=payment_id,
+        amount=amount,
+    )
 
 
-@contextmanager
-def only_capture_listeners(*fns: CaptureListener) -> Iterator[None]:
+def only_capture_listeners(*fns: CaptureListener) -> AbstractContextManager[None]:
     """For tests: exactly ``fns`` listen inside the ``with`` block (other apps' are set aside)."""
-    saved = list(_listeners)
-    _listeners[:] = list(fns)
-    try:
-        yield
-    finally:
-        _listeners[:] = saved
+    return _listeners.only(*fns)
