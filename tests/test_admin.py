@@ -26,6 +26,7 @@ from ehub.markets.tests.factories import FxRateFactory, MarketFactory
 from ehub.orders.models import OrderParcel
 from ehub.orders.tests.helpers import one_placed_order
 from ehub.payments.tests.factories import payments_one_of_each
+from ehub.search.services import search_index_rebuild
 from ehub.sellers.services import seller_api_key_create
 
 EHUB_MODELS = [model for model in apps.get_models() if model.__module__.startswith("ehub.")]
@@ -65,6 +66,7 @@ def one_of_everything(db):
     jobs_enqueue_due()
     clearance_one_of_each(OrderParcel.objects.first())
     logistics_one_of_each()
+    search_index_rebuild()  # factories skip the catalog services that index products
 
 
 @pytest.mark.parametrize("model", EHUB_MODELS, ids=lambda m: m._meta.label)

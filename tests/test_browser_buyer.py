@@ -54,6 +54,9 @@ def storefront():
     cherries = variant(seller=michigan, country="US", currency="USD", hs_code="200899")
     titled(cherries, "Dried tart cherries", "酸樱桃干")
     buyer = UserFactory(email="wang.fang@example.com")
+    from ehub.search.services import search_index_rebuild
+
+    search_index_rebuild()  # factories skip the catalog services that index products
     return {"coffee": coffee, "cherries": cherries, "buyer": buyer}
 
 
@@ -110,7 +113,14 @@ def test_a_buyer_in_shanghai_buys_from_two_countries_pays_and_confirms_receipt(
     assert page.get_by_text("怡保白咖啡").first.is_visible()
     shots(page, "home-zh-hans")
 
-    page.goto(f"/cn/products/{storefront['coffee'].product.pk}/")
+    page.fill("#q", "咖啡")  # a 2-character Chinese query, from the header's search box
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".cards .card").count() == 1
+    shots(page, "search-zh-coffee")
+    with page.expect_navigation():
+        page.click(".cards .card a")
+    assert page.url.endswith(f"/cn/products/{storefront['coffee'].product.pk}/")
     page.click("details.breakdown summary")  # the price breakdown opens without any script
     assert page.locator("details.breakdown table").is_visible()
     shots(page, "product-with-landed-price")

@@ -126,6 +126,7 @@ def _register_routers() -> None:
     from ehub.markets.api import router as markets_router
     from ehub.orders.api import router as orders_router
     from ehub.payments.api import router as payments_router
+    from ehub.search.api import router as search_router
     from ehub.sellers.api import router as sellers_router
 
     api.add_router("/", accounts_router)
@@ -135,6 +136,7 @@ def _register_routers() -> None:
     api.add_router("/", sellers_router)
     api.add_router("/", seller_products_router)
     api.add_router("/", catalog_router)
+    api.add_router("/", search_router)
     api.add_router("/", ledger_router)
     api.add_router("/", payments_router)
     api.add_router("/", checkout_router)

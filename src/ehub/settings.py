@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "ehub.sellers",
     "ehub.customs",
     "ehub.catalog",
+    "ehub.search",
     "ehub.inventory",
     "ehub.checkout",
     "ehub.orders",

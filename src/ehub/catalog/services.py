@@ -24,6 +24,7 @@ from ehub.core.errors import Conflict, DomainError
 from ehub.core.events import audit_record
 from ehub.core.money import Money, MoneyError, to_decimal
 from ehub.customs.nomenclature import hs_code_clean
+from ehub.search.services import search_document_refresh
 from ehub.sellers.models import Seller
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -318,6 +319,7 @@ def product_create(*, seller: Seller, actor: User | None, data: dict[str, Any]) 
         vendor=cleaned.vendor,
     )
     _write_children(product, cleaned, replace_variants=True)
+    search_document_refresh(product=product)
     audit_record(tag="product:created", subject=product, actor=actor)
     return product
 
@@ -354,6 +356,7 @@ def product_replace(*, product: Product, actor: User | None, data: dict[str, Any
     product.vendor = cleaned.vendor
     product.save()
     _write_children(product, cleaned, replace_variants=True)
+    search_document_refresh(product=product)
     audit_record(tag="product:updated", subject=product, actor=actor)
     return product
 
@@ -412,6 +415,7 @@ def product_archive(*, product: Product, actor: User | None) -> Product:
     if product.status != ProductStatus.ARCHIVED:
         product.status = ProductStatus.ARCHIVED
         product.save(update_fields=["status", "updated_at"])
+        search_document_refresh(product=product)
         audit_record(tag="product:status:archived", subject=product, actor=actor)
     return product
 

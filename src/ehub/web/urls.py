@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from ehub.web import buyer_views, views
+from ehub.web import buyer_views, search_views, views
 
 app_name = "web"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("hub/", include("ehub.web.hub_urls")),  # hub console
     re_path(rf"^{MARKET}/$", views.market_home, name="home"),
     re_path(rf"^{MARKET}/products/(?P<product_id>\d+)/$", views.product_detail, name="product"),
+    re_path(rf"^{MARKET}/search/$", search_views.search, name="search"),
     re_path(rf"^{MARKET}/cart/$", buyer_views.cart_view, name="cart"),
     re_path(rf"^{MARKET}/cart/add/$", buyer_views.cart_add, name="cart-add"),
     re_path(rf"^{MARKET}/cart/update/$", buyer_views.cart_update, name="cart-update"),
