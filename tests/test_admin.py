@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from ehub.accounts.tests.factories import UserFactory
+from ehub.catalog.models import CatalogImport
 from ehub.catalog.tests.factories import VariantFactory
 from ehub.core.events import audit_record
 from ehub.core.jobs import jobs_enqueue_due
@@ -67,6 +68,7 @@ def one_of_everything(db):
     clearance_one_of_each(OrderParcel.objects.first())
     logistics_one_of_each()
     search_index_rebuild()  # factories skip the catalog services that index products
+    CatalogImport.objects.create(seller=variant.seller, filename="products.csv", content="Handle\n")
 
 
 @pytest.mark.parametrize("model", EHUB_MODELS, ids=lambda m: m._meta.label)

@@ -342,30 +342,55 @@ def upload(client: Client, text: str, **fields):
     return client.post("/seller/import/", {"file": file, **fields}, **EN)
 
 
-def test_a_shopify_csv_is_imported_and_the_result_shown():
+def run_queued_import(response) -> str:
+    """The worker's part: run the queued import task, then read the job's page."""
+    from ehub.catalog.models import CatalogImport
+
+    assert response.status_code == 302, html_of(response)
+    job = CatalogImport.objects.get()
+    assert response.headers["Location"] == f"/seller/import/{job.pk}/"
+    return job
+
+
+def test_a_shopify_csv_is_imported_in_the_background_with_its_progress():
+    from ehub.catalog.imports import catalog_import_run
+
     world()
     seller = SellerFactory()
+    client = staff_of(seller)
     csv = HEADER + "kaya-jam,Kaya jam,<p>Coconut jam</p>,KAYA-1,12.00,300,5,200799\n"
 
-    response = upload(staff_of(seller), csv)
+    job = run_queued_import(upload(client, csv))
+    queued = html_of(client.get(f"/seller/import/{job.pk}/", **EN))
+    assert 'hx-trigger="every 1s"' in queued  # the page polls while the import waits or runs
+    assert '<progress id="import-progress" max="1" value="0">' in queued
+    assert not Product.objects.filter(seller=seller).exists()
 
-    assert response.status_code == 200, html_of(response)
-    page = html_of(response)
+    catalog_import_run(import_id=job.pk)
+    catalog_import_run(import_id=job.pk)  # a task run twice imports once
+
+    page = html_of(client.get(f"/seller/import/{job.pk}/progress/", **EN))
     assert "Import finished" in page
     assert '<progress id="import-progress" max="1" value="1">' in page
-    assert Product.objects.filter(seller=seller, handle="kaya-jam").exists()
+    assert "hx-trigger" not in page  # done: no more polling
+    assert Product.objects.filter(seller=seller, handle="kaya-jam").count() == 1
 
 
 def test_the_import_lists_every_row_error_and_imports_nothing():
+    from ehub.catalog.imports import catalog_import_run
+
     world()
     seller = SellerFactory()
+    client = staff_of(seller)
     csv = (
         HEADER
         + "kaya-jam,Kaya jam,,KAYA-1,12.00,300,5,200799\n"
         + "bad-weight,Bad weight,,BAD-1,12.00,,5,200799\n"
     )
 
-    response = upload(staff_of(seller), csv)
+    job = run_queued_import(upload(client, csv))
+    catalog_import_run(import_id=job.pk)
+    response = client.get(f"/seller/import/{job.pk}/", **EN)
 
     assert response.status_code == 422
     page = html_of(response)
@@ -374,11 +399,21 @@ def test_the_import_lists_every_row_error_and_imports_nothing():
     assert not Product.objects.filter(seller=seller).exists()
 
 
-def test_a_file_that_is_not_a_shopify_csv_is_a_form_error():
+def test_a_file_that_is_not_a_shopify_csv_is_a_form_error_at_upload():
+    from ehub.catalog.models import CatalogImport
+
     seller = SellerFactory()
     response = upload(staff_of(seller), "name,price\nfoo,1\n")
     assert response.status_code == 422
     assert "Handle" in html_of(response)
+    assert not CatalogImport.objects.exists()
+
+
+def test_another_sellers_import_is_a_404():
+    world()
+    seller = SellerFactory()
+    job = run_queued_import(upload(staff_of(seller), HEADER + "a,A,,A-1,1.00,100,1,200799\n"))
+    assert staff_of(SellerFactory()).get(f"/seller/import/{job.pk}/").status_code == 404
 
 
 # -- parcels to ship ------------------------------------------------------------------------------

@@ -267,6 +267,12 @@ TASKS = {
 # How often `ehub jobs schedule` / `ehub jobs work` enqueue each periodic sweep (seconds).
 EHUB_JOBS_INTERVAL_SECONDS = _env_int("EHUB_JOBS_INTERVAL_SECONDS", 60, minimum=1)
 
+# -- catalog -----------------------------------------------------------------------------------
+# The largest Shopify CSV the seller centre accepts for a background import (bytes).
+EHUB_CATALOG_IMPORT_MAX_BYTES = _env_int(
+    "EHUB_CATALOG_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024
+)
+
 # -- checkout and orders -----------------------------------------------------------------------
 # How long a checkout quote (prices, shipping, FX, landed cost) stays valid (seconds).
 EHUB_CHECKOUT_QUOTE_TTL_SECONDS = _env_int("EHUB_CHECKOUT_QUOTE_TTL_SECONDS", 900, minimum=1)

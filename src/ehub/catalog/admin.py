@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from ehub.catalog.models import Category, Product, ProductMedia, ProductTranslation, Variant
+from ehub.catalog.models import (
+    CatalogImport,
+    Category,
+    Product,
+    ProductMedia,
+    ProductTranslation,
+    Variant,
+)
+from ehub.core.admin_base import ReadOnlyAdmin
 
 
 @admin.register(Category)
@@ -52,3 +60,11 @@ class VariantAdmin(admin.ModelAdmin):
     search_fields = ["sku", "product__handle", "product__translations__title"]
     list_select_related = ["product", "seller"]
     raw_id_fields = ["product", "seller"]
+
+
+@admin.register(CatalogImport)
+class CatalogImportAdmin(ReadOnlyAdmin):  # written by the import service and its task
+    list_display = ["created_at", "seller", "filename", "status", "processed", "total"]
+    list_filter = ["status"]
+    search_fields = ["filename", "seller__display_name"]
+    readonly_fields = [f.name for f in CatalogImport._meta.fields]

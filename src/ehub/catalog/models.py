@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from ehub.core.money import Money
 from ehub.sellers.models import Seller
@@ -130,3 +132,39 @@ class Variant(models.Model):
     @property
     def price(self) -> Money:
         return Money.from_minor_units(self.price_minor, self.price_currency)
+
+
+class CatalogImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class CatalogImport(models.Model):
+    """A Shopify CSV import run by a background task (``ehub.catalog.imports``): its file, its
+    progress (products processed of the file's total) and, when done, its result and report."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.TextField(help_text="The uploaded CSV, as text")
+    options = models.JSONField(default=dict, help_text="default_hs_code, skip_invalid, dry_run")
+    status = models.CharField(
+        max_length=10, choices=CatalogImportStatus.choices, default=CatalogImportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0, help_text="Products in the file")
+    processed = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.filename} ({self.status})"

@@ -732,6 +732,13 @@ def _import_one(
         return "skipped", [_error(product.first.line, "", product.label, message)]
 
 
+def shopify_file_products(path_or_file: str | Path | IO[Any]) -> int:
+    """How many products a Shopify CSV holds, reading it without importing anything: a file that
+    cannot be read as one raises ``ImportFileInvalid`` (checked when it is uploaded, before the
+    import runs in the background)."""
+    return len(_read_sheet(path_or_file).groups)
+
+
 def catalog_import_shopify(
     *,
     seller: Seller,

@@ -33,6 +33,18 @@ PARCEL_STATUS = {
 }
 
 
+IMPORT_STATUS = {
+    "queued": _("Waiting to start"),
+    "running": _("Importing"),
+    "done": _("Finished"),
+    "failed": _("Failed"),
+}
+
+
+def import_status(code: str) -> str:
+    return str(IMPORT_STATUS.get(code, code))
+
+
 def order_status(code: str) -> str:
     return str(ORDER_STATUS.get(code, code))
 

@@ -13,6 +13,12 @@ urlpatterns = [
     path("hs/", views.hs_picker, name="seller-hs"),
     path("hs/pick/", views.hs_pick, name="seller-hs-pick"),
     path("import/", views.catalog_import, name="seller-import"),
+    path("import/<int:import_id>/", views.catalog_import_job, name="seller-import-job"),
+    path(
+        "import/<int:import_id>/progress/",
+        views.catalog_import_progress,
+        name="seller-import-progress",
+    ),
     path("orders/", views.orders_to_ship, name="seller-orders"),
     path("orders/<str:code>/handover/", views.parcel_handover, name="seller-handover"),
     path("money/", views.money, name="seller-money"),

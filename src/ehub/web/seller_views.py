@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ehub.accounts.models import Role, User
+from ehub.catalog.imports import catalog_import_enqueue, catalog_import_get
 from ehub.catalog.models import Product, Variant
 from ehub.catalog.selectors import (
     market_rates_today,
@@ -30,10 +31,9 @@ from ehub.catalog.selectors import (
     translation_for,
 )
 from ehub.catalog.services import product_as_input, product_create, product_replace
-from ehub.catalog.shopify import catalog_import_shopify
 from ehub.checkout.pricing import LandedPrice, landed_price
 from ehub.core.currencies import UnknownCurrency, normalize_currency
-from ehub.core.errors import DomainError
+from ehub.core.errors import DomainError, NotFound
 from ehub.core.money import Money
 from ehub.customs.models import HsCode
 from ehub.customs.nomenclature import hs_search
@@ -102,7 +102,7 @@ MAY_SIGN_UP = {Role.BUYER, Role.SELLER_STAFF}
 
 SellerView = Callable[..., HttpResponse]
 # The seller centre's menu entry each page belongs to.
-NAV = {"product_form": "products"}
+NAV = {"product_form": "products", "import_job": "import"}
 
 
 def acting(request: HttpRequest) -> User | None:
@@ -349,15 +349,18 @@ def hs_pick(request: HttpRequest, seller: Seller) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @seller_page
 def catalog_import(request: HttpRequest, seller: Seller) -> HttpResponse:
+    """Upload: the file is checked at once (a form error if it is not a Shopify CSV), then
+    imported in the background; the job's page shows a live progress bar and the report."""
     form = CatalogImportForm(request.POST or None, request.FILES or None)
-    result = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                result = catalog_import_shopify(
+                job = catalog_import_enqueue(
                     seller=seller,
-                    path_or_file=form.cleaned_data["file"],
+                    upload=upload.read(),
+                    filename=upload.name or "products.csv",
                     actor=acting(request),
                     default_hs_code=form.cleaned_data["default_hs_code"] or None,
                     skip_invalid=form.cleaned_data["skip_invalid"],
@@ -368,15 +371,48 @@ def catalog_import(request: HttpRequest, seller: Seller) -> HttpResponse:
                 form.add_error(field, exc.message)
                 status = exc.status
             else:
-                status = 200 if result.ok else 422
+                return HttpResponseRedirect(reverse("web:seller-import-job", args=[job.pk]))
         else:
             status = 422
+    recent = seller.imports.order_by("-created_at")[:5]
     return page(
         request,
         "web/seller/import.html",
         seller,
-        {"form": form, "result": result},
+        {"form": form, "recent": recent},
         status=status,
+    )
+
+
+def _import_context(seller: Seller, import_id: int) -> dict[str, Any]:
+    try:
+        job = catalog_import_get(seller=seller, import_id=import_id)
+    except NotFound:
+        raise Http404("no such import") from None
+    return {
+        "job": job,
+        "result": job.result or None,
+        "running": job.status in ("queued", "running"),
+    }
+
+
+@require_GET
+@seller_page
+def catalog_import_job(request: HttpRequest, seller: Seller, import_id: int) -> HttpResponse:
+    context = _import_context(seller, import_id)
+    job = context["job"]
+    failed = job.status == "failed" or (job.result and not job.result.get("ok"))
+    return page(
+        request, "web/seller/import_job.html", seller, context, status=422 if failed else 200
+    )
+
+
+@require_GET
+@seller_page
+def catalog_import_progress(request: HttpRequest, seller: Seller, import_id: int) -> HttpResponse:
+    """The progress fragment htmx polls every second while the import runs."""
+    return render(
+        request, "web/seller/partials/import_progress.html", _import_context(seller, import_id)
     )
 
 

@@ -69,3 +69,10 @@ def minor(amount_minor: int | None, currency: str) -> str:
     if amount_minor is None:
         return "—"
     return Money.from_minor_units(amount_minor, currency).format(i18n.babel_locale())
+
+
+@register.filter
+def import_status(code: str) -> str:
+    from ehub.web.labels import import_status as label
+
+    return label(code)
