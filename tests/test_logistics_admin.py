@@ -76,3 +76,46 @@ def test_hub_operations_work_from_the_admin(admin_client, django_capture_on_comm
     assert "a manifest cannot go from open to departed" in departed_too_early.content.decode()
     assert Manifest.objects.get(pk=manifest.pk).status == "departed"
     assert Parcel.objects.get(pk=s.parcel.pk).status == "cleared"
+
+
+def test_scan_in_manifest_and_send_back_from_the_admin(admin_client):
+    """Scan in with a weight (an intermediate form), put on a manifest, send back: the same
+    services as the API and the hub console."""
+    from ehub.logistics.models import Manifest, Parcel
+    from ehub.logistics.services import parcel_hand_over
+    from ehub.logistics.tests.helpers import shipment
+
+    s = shipment()
+    parcel_hand_over(seller=s.seller, code=s.code)
+    changelist = reverse("admin:logistics_parcel_changelist")
+    pk = Parcel.objects.get(order_parcel__order=s.order).pk
+
+    form = admin_client.post(changelist, {"action": "scan_in", "_selected_action": [pk]})
+    assert form.status_code == 200
+    assert "Measured weight" in form.content.decode()
+    bad = admin_client.post(
+        changelist,
+        {"action": "scan_in", "_selected_action": [pk], "apply": "1", "weight_grams": "0"},
+    )
+    assert bad.status_code == 200  # the form again, with its error; nothing happened
+    assert Parcel.objects.get(pk=pk).status == "handed_over"
+    done = admin_client.post(
+        changelist,
+        {"action": "scan_in", "_selected_action": [pk], "apply": "1", "weight_grams": "505"},
+        follow=True,
+    )
+    assert done.status_code == 200
+    assert Parcel.objects.get(pk=pk).status == "received_at_hub"
+
+    admin_client.post(changelist, {"action": "put_on_manifest", "_selected_action": [pk]})
+    manifest = Manifest.objects.get()
+    assert list(manifest.parcels.values_list("pk", flat=True)) == [pk]
+    assert Parcel.objects.get(pk=pk).status == "manifested"
+
+    refused = admin_client.post(
+        changelist,
+        {"action": "send_back", "_selected_action": [pk], "apply": "1", "reason": "damaged"},
+        follow=True,
+    )
+    assert refused.status_code == 200  # a manifested parcel cannot be sent back: said, not a 500
+    assert Parcel.objects.get(pk=pk).status == "manifested"

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
 from ehub.core.admin_base import ReadOnlyAdmin
 from ehub.core.errors import DomainError
@@ -77,7 +79,108 @@ class ParcelAdmin(ReadOnlyAdmin):
     list_filter = ("status", "weight_check", "origin_hub", "destination_country")
     search_fields = ("code", "carrier_waybill", "manifest__waybill", "hold_reason")
     inlines = [TrackingEventInline]
-    actions = ["accept_weight", "declare_again", "redeliver"]
+    actions = [
+        "scan_in",
+        "put_on_manifest",
+        "accept_weight",
+        "declare_again",
+        "redeliver",
+        "send_back",
+    ]
+
+    def _with_form(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Parcel],
+        *,
+        form_class: type[forms.Form],
+        action: str,
+        title: str,
+        explanation: str,
+        work: Any,
+    ) -> TemplateResponse | None:
+        """An action that asks for input first (an intermediate page), then runs ``work(parcel,
+        cleaned_data)`` on each selected parcel through ``_run``."""
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            _run(self, request, queryset, lambda p: work(p, form.cleaned_data))
+            return None
+        return TemplateResponse(
+            request,
+            "admin/logistics/parcel_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "explanation": explanation,
+                "queryset": queryset.select_related("origin_hub"),
+                "form": form,
+                "action": action,
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Scan the selected handed-over parcels in and weigh them")
+    def scan_in(self, request: HttpRequest, queryset: QuerySet[Parcel]) -> TemplateResponse | None:
+        from ehub.logistics.services import parcel_scan_in
+
+        return self._with_form(
+            request,
+            queryset,
+            form_class=ScanInForm,
+            action="scan_in",
+            title="Scan in and weigh",
+            explanation="Each parcel is received at its origin hub with the weight measured "
+            "here; a weight outside the tolerance flags it.",
+            work=lambda p, data: parcel_scan_in(
+                code=p.code,
+                weight_grams=data["weight_grams"],
+                hub_code=data["hub"] or None,
+                actor=request.user,
+            ),
+        )
+
+    @admin.action(description="Put the selected received parcels on a new manifest")
+    def put_on_manifest(self, request: HttpRequest, queryset: QuerySet[Parcel]) -> None:
+        """One new manifest per origin hub and destination among the selected parcels."""
+        from ehub.logistics.services import manifest_add_parcels, manifest_create
+
+        groups: dict[tuple[str, str], list[str]] = {}
+        for parcel in queryset.select_related("origin_hub").order_by("pk"):
+            hub = parcel.origin_hub.code if parcel.origin_hub else ""
+            groups.setdefault((hub, parcel.destination_country), []).append(parcel.code)
+        for (hub, destination), codes in groups.items():
+            try:
+                manifest = manifest_create(
+                    hub_code=hub, destination_country=destination, actor=request.user
+                )
+                manifest_add_parcels(manifest=manifest, codes=codes, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{hub}→{destination}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"manifest {manifest.waybill}: {len(codes)} parcel(s) from {hub} to "
+                    f"{destination}",
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description="Send the selected parcels back to their sellers")
+    def send_back(
+        self, request: HttpRequest, queryset: QuerySet[Parcel]
+    ) -> TemplateResponse | None:
+        from ehub.logistics.services import parcel_hub_return
+
+        return self._with_form(
+            request,
+            queryset,
+            form_class=ReasonForm,
+            action="send_back",
+            title="Send back to the seller",
+            explanation="Each parcel goes back to its seller and its buyer is refunded.",
+            work=lambda p, data: parcel_hub_return(
+                code=p.code, reason=data["reason"], actor=request.user
+            ),
+        )
 
     @admin.action(description="Accept the flagged weight of the selected parcels")
     def accept_weight(self, request: HttpRequest, queryset: QuerySet[Parcel]) -> None:
@@ -172,3 +275,14 @@ def _run(
             done += 1
     if done:
         model_admin.message_user(request, f"{done} done", messages.SUCCESS)
+
+
+class ScanInForm(forms.Form):
+    weight_grams = forms.IntegerField(min_value=1, max_value=100_000, label="Measured weight (g)")
+    hub = forms.CharField(
+        required=False, max_length=3, label="Hub code", help_text="blank: the parcel's origin hub"
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea)
