@@ -33,10 +33,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 
 from ehub.core import clock
 from ehub.core.errors import DomainError
+from ehub.core.outbox import outbox_attempt
 from ehub.customs.authorities import DecisionEvent
 from ehub.customs.clearance_domain import (
     Decision,
@@ -278,24 +278,19 @@ def sandbox_decision_deliver(message_id: int) -> str:
     if message is None or message.status == DELIVERED:
         return "nothing to deliver"
     body = message.body.encode("utf-8")
-    delivered = False
-    try:
+
+    def send() -> None:
         declaration_handle_callback(
             authority=SANDBOX, headers=sandbox_signed_headers(body=body), body=body
         )
-        delivered, result = True, "200 delivered"
-    except DomainError as exc:
-        result = f"{exc.status} {exc.code}: {exc.message}"
-    except Exception as exc:  # the receiver broke: keep the row for a retry, say why
-        logger.exception("sandbox customs decision %s could not be delivered", message.event_id)
-        result = f"500 {type(exc).__name__}: {exc}"
-    SandboxAuthorityMessage.objects.filter(pk=message.pk).update(
-        attempts=F("attempts") + 1,
-        last_result=result[:300],
-        status=DELIVERED if delivered else PENDING,
-        delivered_at=clock.now() if delivered else None,
+
+    return outbox_attempt(
+        row=message,
+        send=send,
+        delivered_status=DELIVERED,
+        pending_status=PENDING,
+        what=f"sandbox customs decision {message.event_id}",
     )
-    return result
 
 
 def sandbox_decisions_deliver_pending(*, limit: int | None = None) -> list[tuple[str, str]]:

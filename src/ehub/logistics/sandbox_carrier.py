@@ -31,10 +31,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 
 from ehub.core import clock
 from ehub.core.errors import DomainError
+from ehub.core.outbox import outbox_attempt
 from ehub.logistics.carriers import (
     CarrierBookingResult,
     CarrierEvent,
@@ -314,26 +315,15 @@ def sandbox_carrier_event_deliver(row_id: int) -> str:
     if row is None or row.status != SandboxCarrierEventStatus.PENDING:
         return "nothing to deliver"
     body = row.body.encode("utf-8")
-    delivered = False
-    try:
-        verdict = carrier_handle_webhook(
+    return outbox_attempt(
+        row=row,
+        send=lambda: carrier_handle_webhook(
             carrier=SANDBOX, headers=sandbox_signed_headers(body=body), body=body
-        )
-        delivered, result = True, f"200 {verdict}"
-    except DomainError as exc:
-        result = f"{exc.status} {exc.code}: {exc.message}"
-    except Exception as exc:  # the receiver broke: keep the row for a retry, say why
-        logger.exception("sandbox carrier event %s could not be delivered", row.event_id)
-        result = f"500 {type(exc).__name__}: {exc}"
-    SandboxCarrierEvent.objects.filter(pk=row.pk).update(
-        attempts=F("attempts") + 1,
-        last_result=result[:300],
-        status=(
-            SandboxCarrierEventStatus.DELIVERED if delivered else SandboxCarrierEventStatus.PENDING
         ),
-        delivered_at=clock.now() if delivered else None,
+        delivered_status=SandboxCarrierEventStatus.DELIVERED,
+        pending_status=SandboxCarrierEventStatus.PENDING,
+        what=f"sandbox carrier event {row.event_id}",
     )
-    return result
 
 
 def sandbox_carrier_deliver_pending(*, limit: int | None = None) -> list[tuple[str, str]]:

@@ -23,11 +23,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 
 from ehub.core import clock
 from ehub.core.errors import Conflict, DomainError, NotFound
 from ehub.core.money import Money
+from ehub.core.outbox import outbox_attempt
 from ehub.payments.domain import (
     SIGNATURE_HEADER,
     CallbackEventType,
@@ -234,24 +234,19 @@ def sandbox_callback_deliver(callback_id: int) -> str:
     if callback is None or callback.status == SandboxCallbackStatus.DELIVERED:
         return "nothing to deliver"
     body = callback.body.encode("utf-8")
-    delivered = False
-    try:
+
+    def send() -> None:
         payment_handle_callback(
             provider=SANDBOX, headers=sandbox_signed_headers(body=body), body=body
         )
-        delivered, result = True, "200 delivered"
-    except DomainError as exc:
-        result = f"{exc.status} {exc.code}: {exc.message}"
-    except Exception as exc:  # the receiver broke: keep the row for a retry, say why
-        logger.exception("sandbox callback %s could not be delivered", callback.event_id)
-        result = f"500 {type(exc).__name__}: {exc}"
-    SandboxCallback.objects.filter(pk=callback.pk).update(
-        attempts=F("attempts") + 1,
-        last_result=result[:300],
-        status=SandboxCallbackStatus.DELIVERED if delivered else SandboxCallbackStatus.PENDING,
-        delivered_at=clock.now() if delivered else None,
+
+    return outbox_attempt(
+        row=callback,
+        send=send,
+        delivered_status=SandboxCallbackStatus.DELIVERED,
+        pending_status=SandboxCallbackStatus.PENDING,
+        what=f"sandbox callback {callback.event_id}",
     )
-    return result
 
 
 def sandbox_callbacks_deliver_pending(*, limit: int | None = None) -> list[tuple[str, str]]:
