@@ -189,3 +189,15 @@ def test_someone_elses_order_is_a_404(buyer_client):
 
     assert other.get(f"/orders/{order.pk}/").status_code == 404
     assert other.post(f"/orders/{order.pk}/cancel/").status_code == 404
+
+
+def test_the_address_fields_follow_checkouts_rule_per_country():
+    from ehub.checkout.domain import address_format
+    from ehub.web.buyer_forms import AddressForm
+
+    assert address_format("CN").identity_required
+    assert not address_format("HK").postal_code_required  # Hong Kong has no postal codes
+    hong_kong = AddressForm(country="HK")
+    assert not hong_kong.fields["postal_code"].required
+    assert "resident_id" not in hong_kong.fields
+    assert AddressForm(country="CA").fields["region"].required  # provincial taxes

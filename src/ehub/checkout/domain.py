@@ -162,6 +162,30 @@ def parcel_problems(landed: dict[str, Any]) -> list[dict[str, Any]]:
     return problems
 
 
+# Which optional address fields a destination needs: the region (state, province) where the tax or
+# the carrier depends on it (CA's provincial taxes at the border, US states, CN provinces, ...);
+# a postal code wherever the country has postal codes (customs' list of those that have none).
+REGION_REQUIRED = frozenset({"CN", "US", "CA", "AU", "MY", "JP"})
+
+
+@dataclass(frozen=True, slots=True)
+class AddressFormat:
+    region_required: bool
+    postal_code_required: bool
+    identity_required: bool  # the buyer's name and resident ID (customs' IDENTITY_REQUIRED)
+
+
+def address_format(country: str) -> AddressFormat:
+    from ehub.customs.clearance_domain import IDENTITY_REQUIRED, NO_POSTAL_CODE
+
+    country = country.upper()
+    return AddressFormat(
+        region_required=country in REGION_REQUIRED,
+        postal_code_required=country not in NO_POSTAL_CODE,
+        identity_required=country in IDENTITY_REQUIRED,
+    )
+
+
 # A shipping address as the quote and the order keep it (and as the API shows it).
 ADDRESS_FIELDS = (
     "recipient_name",

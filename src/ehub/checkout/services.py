@@ -19,14 +19,12 @@ from ehub.checkout.models import Cart, CartLine, Quote
 from ehub.core import clock
 from ehub.core.errors import DomainError, NotFound
 from ehub.core.money import Money
+from ehub.customs.clearance_domain import IDENTITY_REQUIRED
 from ehub.customs.services import landed_cost_quote
 from ehub.markets.models import Market
 from ehub.markets.selectors import fx_rate_table_on, market_get
 from ehub.markets.services import fx_quote_lock
 
-# Destinations whose cross-border channel needs the buyer's identity (CN: name + resident ID,
-# checked by customs against the order, payment and waybill records).
-IDENTITY_REQUIRED = {"CN"}
 MAX_LINE_QUANTITY = 999
 
 

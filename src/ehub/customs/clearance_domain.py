@@ -144,6 +144,8 @@ _NO_POSTAL_CODE_LIST = (
     "VU YE ZW"
 )
 NO_POSTAL_CODE = frozenset(_NO_POSTAL_CODE_LIST.split())
+# Destinations whose cross-border channel needs the buyer's identity (CN: name + resident ID,
+# matched against the order, payment and waybill records). Checkout asks for it from this list.
 IDENTITY_REQUIRED = frozenset({"CN"})
 
 

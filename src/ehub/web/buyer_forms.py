@@ -8,28 +8,8 @@ import pycountry
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ehub.checkout.domain import address_format
 from ehub.web import i18n
-
-# Which address fields a country uses, and whether they are required: region (state, province)
-# where the tax or the carrier needs it, a postal code where the country has them.
-ADDRESS_FORMATS: dict[str, dict[str, bool]] = {
-    "CN": {"region": True, "postal_code": True},
-    "US": {"region": True, "postal_code": True},
-    "CA": {"region": True, "postal_code": True},
-    "AU": {"region": True, "postal_code": True},
-    "MY": {"region": True, "postal_code": True},
-    "JP": {"region": True, "postal_code": True},
-    "SG": {"region": False, "postal_code": True},
-    "GB": {"region": False, "postal_code": True},
-    "DE": {"region": False, "postal_code": True},
-    "FR": {"region": False, "postal_code": True},
-    "NZ": {"region": False, "postal_code": True},
-    "KR": {"region": False, "postal_code": True},
-}
-DEFAULT_FORMAT = {"region": False, "postal_code": True}
-# Destinations whose customs need the buyer's name and national ID number (CN's cross-border
-# e-commerce channel: the name and resident ID are matched against the payer's).
-IDENTITY_REQUIRED = frozenset({"CN"})
 
 
 def region_choices(country: str) -> list[tuple[str, str]]:
@@ -101,16 +81,16 @@ class AddressForm(forms.Form):
     def __init__(self, *args: Any, country: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.country = country
-        layout = ADDRESS_FORMATS.get(country, DEFAULT_FORMAT)
+        layout = address_format(country)  # checkout's rule, not the form's
         region = self.fields["region"]
         assert isinstance(region, forms.ChoiceField)
-        if layout["region"]:
+        if layout.region_required:
             region.choices = region_choices(country)
             region.required = True
         else:
             del self.fields["region"]
-        self.fields["postal_code"].required = layout["postal_code"]
-        if country in IDENTITY_REQUIRED:
+        self.fields["postal_code"].required = layout.postal_code_required
+        if layout.identity_required:
             self.fields["buyer_name"].required = True
             self.fields["resident_id"].required = True
         else:
