@@ -41,7 +41,24 @@ class CartLine(models.Model):
         return f"{self.quantity} × variant {self.variant_id}"
 
 
-class Quote(models.Model):
+class ShippingAddress(models.Model):
+    """The shipping address fields a quote takes and its order keeps (``checkout.domain``:
+    ``ADDRESS_FIELDS``, ``address_format``)."""
+
+    country = models.CharField(max_length=2)
+    region = models.CharField(max_length=6, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Quote(ShippingAddress):
     """Prices, shipping, FX and landed cost locked until ``expires_at``; one parcel per seller.
 
     ``parcels`` is the frozen snapshot the order is written from (amounts in minor units of
@@ -53,14 +70,6 @@ class Quote(models.Model):
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
     currency = models.CharField(max_length=3)
-    country = models.CharField(max_length=2)
-    region = models.CharField(max_length=6, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    recipient_name = models.CharField(max_length=200, blank=True)
-    address_line1 = models.CharField(max_length=200, blank=True)
-    address_line2 = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
     buyer_name = models.CharField(max_length=200, blank=True)
     resident_id_encrypted = models.TextField(blank=True)
     resident_id_masked = models.CharField(max_length=24, blank=True)

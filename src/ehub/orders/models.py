@@ -4,12 +4,12 @@ from django.conf import settings
 from django.db import models
 
 from ehub.catalog.models import Variant
-from ehub.checkout.models import Quote
+from ehub.checkout.models import Quote, ShippingAddress
 from ehub.orders.domain import OrderStatus, parcel_code
 from ehub.sellers.models import Seller
 
 
-class Order(models.Model):
+class Order(ShippingAddress):
     """A placed order: the quote's locked figures, in the market currency (minor units).
 
     Its reference is ``ORD-<id>``; each parcel (one per seller) has its own escrow reference
@@ -25,14 +25,6 @@ class Order(models.Model):
     )
     market_country = models.CharField(max_length=2)
     currency = models.CharField(max_length=3)
-    country = models.CharField(max_length=2)
-    region = models.CharField(max_length=6, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    recipient_name = models.CharField(max_length=200, blank=True)
-    address_line1 = models.CharField(max_length=200, blank=True)
-    address_line2 = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
     buyer_name = models.CharField(max_length=200, blank=True)
     resident_id_masked = models.CharField(max_length=24, blank=True)
     identity_digest = models.CharField(max_length=64, blank=True)
