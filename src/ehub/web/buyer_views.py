@@ -253,9 +253,6 @@ def checkout_place(request: HttpRequest, market_code: str, quote_id: str) -> Htt
 
 
 # -- orders -------------------------------------------------------------------------------------
-TRACKING_LABELS = {
-    "handed_over": _("Handed to ehub"),
-}
 
 
 @login_required

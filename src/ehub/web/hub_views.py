@@ -56,7 +56,7 @@ from ehub.web.forms import (
     ScanForm,
     WeighForm,
 )
-from ehub.web.seller_views import PARCEL_STATUS_LABELS
+from ehub.web.labels import STAFF_PARCEL_STATUS as PARCEL_STATUS_LABELS
 
 HUB_ROLES = {Role.HUB_OPERATOR, Role.PLATFORM_ADMIN}
 WEIGHT_LABELS = {

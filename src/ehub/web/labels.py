@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from ehub.logistics.domain import ParcelStatus as P
+
 ORDER_STATUS = {
     "pending_payment": _("Waiting for payment"),
     "paid": _("Paid, being prepared"),
@@ -38,6 +40,23 @@ IMPORT_STATUS = {
     "running": _("Importing"),
     "done": _("Finished"),
     "failed": _("Failed"),
+}
+
+# The same statuses as sellers and hub staff read them.
+STAFF_PARCEL_STATUS = {
+    P.AWAITING_HANDOVER: _("Awaiting handover"),
+    P.HANDED_OVER: _("Handed over"),
+    P.RECEIVED_AT_HUB: _("Received at the hub"),
+    P.MANIFESTED: _("On a manifest"),
+    P.DEPARTED: _("Departed"),
+    P.AT_CUSTOMS: _("At customs"),
+    P.HELD: _("Held"),
+    P.CLEARED: _("Cleared by customs"),
+    P.OUT_FOR_DELIVERY: _("Out for delivery"),
+    P.DELIVERED: _("Delivered"),
+    P.DELIVERY_FAILED: _("Delivery failed"),
+    P.RETURNING: _("Returning to you"),
+    P.RETURNED: _("Returned"),
 }
 
 

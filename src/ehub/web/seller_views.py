@@ -56,6 +56,7 @@ from ehub.web.forms import (
     SellerSignupForm,
     domain_error_to_form,
 )
+from ehub.web.labels import STAFF_PARCEL_STATUS as PARCEL_STATUS_LABELS
 
 # What a seller reads for each status (the values are the services').
 VERIFICATION_LABELS: dict[str, Any] = {
@@ -67,21 +68,6 @@ PRODUCT_STATUS_LABELS: dict[str, Any] = {
     "active": gettext_lazy("Active"),
     "draft": gettext_lazy("Draft"),
     "archived": gettext_lazy("Archived"),
-}
-PARCEL_STATUS_LABELS: dict[str, Any] = {
-    ParcelStatus.AWAITING_HANDOVER: gettext_lazy("Awaiting handover"),
-    ParcelStatus.HANDED_OVER: gettext_lazy("Handed over"),
-    ParcelStatus.RECEIVED_AT_HUB: gettext_lazy("Received at the hub"),
-    ParcelStatus.MANIFESTED: gettext_lazy("On a manifest"),
-    ParcelStatus.DEPARTED: gettext_lazy("Departed"),
-    ParcelStatus.AT_CUSTOMS: gettext_lazy("At customs"),
-    ParcelStatus.HELD: gettext_lazy("Held"),
-    ParcelStatus.CLEARED: gettext_lazy("Cleared by customs"),
-    ParcelStatus.OUT_FOR_DELIVERY: gettext_lazy("Out for delivery"),
-    ParcelStatus.DELIVERED: gettext_lazy("Delivered"),
-    ParcelStatus.DELIVERY_FAILED: gettext_lazy("Delivery failed"),
-    ParcelStatus.RETURNING: gettext_lazy("Returning to you"),
-    ParcelStatus.RETURNED: gettext_lazy("Returned"),
 }
 ENTRY_KIND_LABELS: dict[str, Any] = {
     EntryKind.PAYMENT_CAPTURED: gettext_lazy("Payment captured"),
