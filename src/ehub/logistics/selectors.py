@@ -11,7 +11,7 @@ from ehub.core.errors import NotFound
 from ehub.logistics.domain import EXCEPTION_STATES, WeightCheck
 from ehub.logistics.errors import LogisticsErrorCode
 from ehub.logistics.models import Hub, Manifest, Parcel, Route, TrackingEvent
-from ehub.orders.models import Order
+from ehub.orders.models import Order, OrderParcel
 from ehub.orders.selectors import order_get_for_buyer
 
 
@@ -35,6 +35,16 @@ def parcels_for_seller(*, seller: Any, status: str | None = None) -> QuerySet[Pa
     if status:
         parcels = parcels.filter(status=status)
     return parcels.order_by("-created_at", "-id")
+
+
+def order_parcels_to_ship(*, seller: Any) -> QuerySet[OrderParcel]:
+    """The seller's paid parcels that were not refunded, newest first, with their journey
+    (``.logistics``; none yet means awaiting handover)."""
+    return (
+        OrderParcel.objects.filter(seller=seller, paid_at__isnull=False, refunded_at__isnull=True)
+        .select_related("order", "logistics")
+        .order_by("-paid_at", "-id")
+    )
 
 
 def hub_exceptions(*, hub_code: str | None = None) -> QuerySet[Parcel]:

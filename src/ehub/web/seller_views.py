@@ -41,6 +41,7 @@ from ehub.ledger.domain import EntryKind, OwnerType, Purpose
 from ehub.ledger.models import LedgerAccount
 from ehub.ledger.selectors import StatementLine, seller_statement
 from ehub.logistics.domain import ParcelStatus
+from ehub.logistics.selectors import order_parcels_to_ship
 from ehub.logistics.services import parcel_hand_over
 from ehub.markets.models import Market
 from ehub.markets.selectors import market_list
@@ -419,13 +420,8 @@ class ShipRow:
 def parcels_to_ship(*, seller: Seller) -> list[ShipRow]:
     """The seller's paid parcels that were not refunded, newest first, with their journey's
     status (a parcel not yet seen by logistics awaits handover)."""
-    parcels = (
-        OrderParcel.objects.filter(seller=seller, paid_at__isnull=False, refunded_at__isnull=True)
-        .select_related("order", "logistics")
-        .order_by("-paid_at", "-id")
-    )
     rows = []
-    for parcel in parcels:
+    for parcel in order_parcels_to_ship(seller=seller):
         journey = getattr(parcel, "logistics", None)
         status = journey.status if journey else ParcelStatus.AWAITING_HANDOVER
         rows.append(
