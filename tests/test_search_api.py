@@ -24,6 +24,7 @@ from ehub.markets.services import fx_import, market_upsert
 from ehub.search.backends import PostgresTsvectorBackend, SqliteFts5Backend, search_backend
 from ehub.search.models import SearchDocument
 from ehub.sellers.models import VerificationStatus
+from ehub.sellers.services import seller_set_verification
 from ehub.sellers.tests.factories import SellerFactory
 
 CATALOG = Path(__file__).resolve().parents[1] / "src/ehub/demo/data/catalog.json"
@@ -211,10 +212,29 @@ def test_pending_sellers_archived_and_draft_products_are_never_found(catalog):
     product_archive(product=product, actor=None)
     assert "blueberry-jam" not in handles(everything(q="blueberry"))
     seller = catalog["products"]["fresh-highbush-blueberries"].seller
-    seller.verification_status = VerificationStatus.REJECTED
-    seller.rejection_reason = "test"
-    seller.save()
+    seller_set_verification(seller=seller, actor=None, status=VerificationStatus.PENDING)
     assert not handles(everything(q="blueberry"))
+    assert not handles(everything(q="")) & {
+        h for h, p in catalog["products"].items() if p.seller_id == seller.pk
+    }
+
+
+def test_a_seller_verified_later_becomes_findable_and_stops_when_suspended(catalog):
+    """Searchability is stored with the document: the verification service keeps it in step,
+    on both databases (the SQLite text index holds searchable products only)."""
+    pending = next(
+        p.seller for p in catalog["products"].values() if p.seller.slug == catalog["pending"]
+    )
+    theirs = {h for h, p in catalog["products"].items() if p.seller_id == pending.pk}
+    assert not handles(everything(q="")) & theirs
+    seller_set_verification(seller=pending, actor=None, status=VerificationStatus.VERIFIED)
+    assert handles(everything(q="")) >= theirs
+    handle = sorted(theirs)[0]
+    title = catalog["products"][handle].translations.get(language="en").title
+    assert handle in handles(everything(q=title))
+    seller_set_verification(seller=pending, actor=None, status=VerificationStatus.PENDING)
+    assert not handles(everything(q="")) & theirs
+    assert handle not in handles(everything(q=title))
 
 
 def test_empty_query_lists_every_searchable_product(catalog):
@@ -230,6 +250,24 @@ def test_category_filter_includes_subcategories(catalog):
     for handle in handles(parent):
         category = catalog["products"][handle].category
         assert "food-drink" in (category.slug, category.parent.slug if category.parent else None)
+
+
+def test_a_parent_category_newest_first_pages_through_its_children_in_date_order(catalog):
+    """A parent category is several ids: newest first merges each child's newest (one index
+    walk per id), so every page must still be the right slice of the whole, in date order."""
+    whole = everything(category="food-drink", sort="newest")
+    ids = [i["id"] for i in whole["items"]]
+    assert len({catalog["products"][i["handle"]].category_id for i in whole["items"]}) > 1
+    assert ids == sorted(ids, reverse=True)  # created one after another
+    seen: list[int] = []
+    for page in range(1, -(-whole["total"] // 3) + 2):  # and one empty page after
+        body = search(category="food-drink", sort="newest", page=page, size=3)
+        assert body["total"] == whole["total"]
+        seen += [i["id"] for i in body["items"]]
+    assert seen == ids
+    with_text = everything(category="food-drink", sort="newest", q="tea")
+    tea_ids = [i["id"] for i in with_text["items"]]
+    assert tea_ids and tea_ids == [i for i in ids if i in set(tea_ids)]
 
 
 def test_origin_filter(catalog):

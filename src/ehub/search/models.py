@@ -24,13 +24,19 @@ class RowidOneToOneField(models.OneToOneField):
 
 class SearchDocument(models.Model):
     """One row per indexed product: what filters and sorts need, copied from the catalog so a
-    query reads one table (plus the text index). Only the seller's verification is read live."""
+    query reads one table (plus the text index). ``searchable`` says whether buyers may find it
+    at all (active, priced, seller verified): the catalog services keep it in step with product
+    writes and ``seller_set_verification`` with the seller's status. On SQLite only searchable
+    products have text in the FTS table, so a plain text query never joins this table."""
 
     product = RowidOneToOneField(
         Product, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
     )
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="+")
     active = models.BooleanField(help_text="The product's status is active")
+    searchable = models.BooleanField(
+        default=False, help_text="Active, priced and its seller verified: buyers can find it"
+    )
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -45,7 +51,7 @@ class SearchDocument(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["price_currency", "price_minor"]),
-            models.Index(fields=["category", "created_at"]),
+            models.Index(fields=["category", "searchable", "created_at"]),
             models.Index(fields=["created_at"]),
             models.Index(fields=["origin_country"]),
         ]

@@ -1,9 +1,15 @@
 """Reading the search index: one query with filters, sort and page, plus suggestions when a query
 finds nothing.
 
-Which products are searchable is decided live, by joining the catalog tables: an **active**
-product of a **verified** seller with at least one variant. Text, and the lowest variant price,
-come from the index the catalog services keep in step.
+Which products are searchable — an **active** product of a **verified** seller with at least one
+variant — is the document's ``searchable`` flag, kept in step by the catalog services and by
+``seller_set_verification``. Text, and the lowest variant price, come from the same index.
+
+Cost per match: relevance and price sorts compute their key for every match (and count them in
+the same pass), so a broad query's cost grows with its matches. The queries keep that per-match
+cost small: the key is computed over narrow rows before the count (PostgreSQL would otherwise
+carry each tsvector through the window and spill it to disk), and on SQLite a query with no
+filter but its text reads the FTS table alone (see ``MatchClause.alone``).
 
 Prices in the buyer's currency: products are priced in their seller's currency. A price range in
 the market's currency is turned into one range **per seller currency** with the market's stored
@@ -15,7 +21,7 @@ per-currency factors. See ADR 0014.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -49,7 +55,6 @@ from ehub.search.domain import (
 )
 from ehub.search.errors import SearchErrorCode
 from ehub.search.models import SearchDocument, SearchTerm
-from ehub.sellers.models import VerificationStatus
 
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000  # deep pages are for crawlers; refine the query instead
@@ -231,9 +236,14 @@ def _rate(rates: RateTable, base: str, quote: str) -> Decimal | None:
 
 @dataclass
 class _Sql:
-    joins: list[str] = field(default_factory=list)
+    source: str = f"{SearchDocument._meta.db_table} d"
+    id_column: str = "d.product_id"
     where: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
+
+    def from_where(self) -> str:
+        """``FROM … WHERE …`` (fixed SQL fragments only; every value is in ``params``)."""
+        return f"FROM {self.source} WHERE {' AND '.join(self.where)}"
 
 
 def _base_sql(
@@ -243,24 +253,32 @@ def _base_sql(
     filters: _Filters,
     market: Market | None,
     rates: RateTable | None,
+    text_alone: bool = False,
 ) -> tuple[_Sql, tuple[str, list[Any]] | None]:
-    """FROM/WHERE shared by the page and the count, and the match clause's rank (if any)."""
+    """FROM/WHERE shared by the page and the count, and the match clause's rank (if any).
+    With ``text_alone`` (only when no filter and no sort needs the documents), the text index
+    answers alone where the backend can."""
     sql = _Sql()
-    sql.where += [
-        "d.active = %s",
-        "d.price_minor IS NOT NULL",
-        # Read live: a seller's verification changes outside the catalog's write paths.
-        "d.seller_id IN (SELECT id FROM sellers_seller WHERE verification_status = %s)",
-    ]
-    sql.params += [True, VerificationStatus.VERIFIED]
     rank = None
+    no_filters = (
+        filters.category_ids is None
+        and not filters.origin
+        and filters.low is None
+        and filters.high is None
+    )
     if terms:
         clause = backend.match(terms)
-        if clause.join:
-            sql.joins.insert(0, clause.join)
+        rank = (clause.rank, clause.rank_params)
+        if clause.alone is not None and no_filters and text_alone:
+            sql.source, sql.id_column = clause.alone
+            sql.where.append(clause.where)
+            sql.params += clause.where_params
+            return sql, rank
+        sql.source = clause.source
         sql.where.append(clause.where)
         sql.params += clause.where_params
-        rank = (clause.rank, clause.rank_params)
+    sql.where.insert(0, "d.searchable = %s")
+    sql.params.insert(0, True)
     if filters.category_ids is not None:
         sql.where.append(f"d.category_id IN ({', '.join(['%s'] * len(filters.category_ids))})")
         sql.params += filters.category_ids
@@ -322,9 +340,11 @@ def _page_ids(
     rates: RateTable | None,
     limit: int,
     offset: int,
+    per_category: list[_Sql] | None = None,
 ) -> tuple[list[int], int | None]:
     """The page's product ids, and — when the sort key is computed for every match anyway
-    (relevance, price) — the number of matches from the same pass (None otherwise)."""
+    (relevance, price) — the number of matches from the same pass (None otherwise).
+    ``per_category``: the same query once per category id, for the newest-first walk."""
     select_params: list[Any] = []
     order: str
     if sort in (SearchSort.PRICE_ASC, SearchSort.PRICE_DESC) and market and rates is not None:
@@ -338,24 +358,40 @@ def _page_ids(
         key, select_params = rank
         order = "sort_key ASC, d.product_id"
     # Only fixed SQL fragments are interpolated; every value travels as a parameter.
-    matches = (
-        f"SELECT d.product_id AS id, d.created_at AS created_at, {key} AS sort_key "  # noqa: S608
-        f"FROM {SearchDocument._meta.db_table} d "
-        f"{' '.join(sql.joins)} WHERE {' AND '.join(sql.where)}"
-    )
+    matches = f"SELECT {sql.id_column} AS id, {key} AS sort_key {sql.from_where()}"
     walk_index = order.startswith("d.created_at")
-    if walk_index:  # newest first: walk the created_at index and stop after the page
+    params = [*select_params, *sql.params, limit, offset]
+    if walk_index and per_category:
+        # A parent category is several ids, and an index cannot hand out ``category IN (…)``
+        # in date order: walk (category, searchable, created_at) per id, keep each one's
+        # newest offset+limit, and merge those.
+        params = []
+        branches = []
+        for branch in per_category:
+            branches.append(
+                f"SELECT * FROM (SELECT {branch.id_column} AS id, d.created_at AS created_at "  # noqa: S608
+                f"{branch.from_where()} ORDER BY {order} LIMIT %s) branch"
+            )
+            params += [*branch.params, offset + limit]
+        statement = (
+            f"SELECT id FROM ({' UNION ALL '.join(branches)}) newest "  # noqa: S608
+            f"ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        params += [limit, offset]
+    elif walk_index:  # newest first: walk the created_at index and stop after the page
         statement = f"{matches} ORDER BY {order} LIMIT %s OFFSET %s"
     else:
-        # Every match gets its key anyway: count them in the same pass with a window. (FTS5's
-        # bm25() may not sit beside a window function, hence the inner query.)
+        # Every match gets its key anyway: count them in the same pass with a window, over the
+        # materialized (id, key) rows — not over the documents, whose text the window would
+        # otherwise carry. (FTS5's bm25() may not sit beside a window function either.)
         order = order.replace("d.product_id", "id")
         statement = (
-            f"SELECT id, sort_key, COUNT(*) OVER () FROM ({matches}) matches "  # noqa: S608
+            f"WITH matches AS MATERIALIZED ({matches}) "  # noqa: S608
+            f"SELECT id, sort_key, COUNT(*) OVER () FROM matches "
             f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*select_params, *sql.params, limit, offset])
+        cursor.execute(statement, params)
         rows = cursor.fetchall()
     total = None if walk_index or not rows else int(rows[0][2])
     return [row[0] for row in rows], total
@@ -365,8 +401,7 @@ def _count(sql: _Sql, cap: int | None = None) -> int:
     """How many match, counted up to ``cap + 1`` (more than ``cap`` reads as "cap+")."""
     cap = COUNT_CAP if cap is None else cap
     statement = (  # fixed fragments only; every value is a parameter
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {SearchDocument._meta.db_table} d "  # noqa: S608
-        f"{' '.join(sql.joins)} WHERE {' AND '.join(sql.where)} LIMIT %s) matches"
+        f"SELECT COUNT(*) FROM (SELECT 1 {sql.from_where()} LIMIT %s) matches"  # noqa: S608
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*sql.params, cap + 1])
@@ -544,7 +579,12 @@ def _spelling_suggestions(
             continue
         seen.add(text)
         sql, _ = _base_sql(
-            backend=backend, terms=candidate, filters=filters, market=market, rates=rates
+            backend=backend,
+            terms=candidate,
+            filters=filters,
+            market=market,
+            rates=rates,
+            text_alone=True,
         )
         count = _count(sql)
         if count:
@@ -581,12 +621,7 @@ def _top_categories(language: str, limit: int = 5) -> list[CategorySuggestion]:
 
 def _top_categories_counted(language: str, limit: int) -> list[CategorySuggestion]:
     counts = dict(
-        SearchDocument.objects.filter(
-            active=True,
-            price_minor__isnull=False,
-            seller__verification_status=VerificationStatus.VERIFIED,
-            category__isnull=False,
-        )
+        SearchDocument.objects.filter(searchable=True, category__isnull=False)
         .order_by()
         .values("category_id")
         .annotate(n=Count("pk"))
@@ -615,53 +650,82 @@ def product_search(*, query: SearchQuery) -> SearchResult:
     terms = _terms(query.text)
     backend = search_backend()
     rates = fx_rate_table_on(clock.today()) if query.market is not None else None
-    sql, rank = _base_sql(
-        backend=backend, terms=terms, filters=filters, market=query.market, rates=rates
-    )
-    offset = (query.page - 1) * query.size
-    ids, total = _page_ids(
-        sql=sql,
-        rank=rank,
-        sort=query.sort,
-        market=query.market,
-        rates=rates,
-        limit=query.size,
-        offset=offset,
-    )
-    if total is None:  # not counted with the page: the first page may hold everything
-        total = len(ids) if offset == 0 and len(ids) < query.size else _count(sql)
-    result = SearchResult(
-        query=query,
-        terms=terms,
-        total=min(total, COUNT_CAP),
-        total_exact=total <= COUNT_CAP,
-        hits=_hits(ids, language=query.language, market=query.market, rates=rates),
-    )
-    if total == 0:
-        if terms:
-            result.suggestions = _spelling_suggestions(
-                terms=terms, backend=backend, filters=filters, market=query.market, rates=rates
-            )
-        result.categories = _top_categories(query.language)
+    with backend.session():
+        sql, rank = _base_sql(
+            backend=backend,
+            terms=terms,
+            filters=filters,
+            market=query.market,
+            rates=rates,
+            text_alone=query.sort == SearchSort.RELEVANCE,
+        )
+        offset = (query.page - 1) * query.size
+        per_category = None
+        newest = query.sort == SearchSort.NEWEST or (
+            not terms and query.sort == SearchSort.RELEVANCE
+        )
+        if newest and filters.category_ids is not None and len(filters.category_ids) > 1:
+            per_category = [
+                _base_sql(
+                    backend=backend,
+                    terms=terms,
+                    filters=replace(filters, category_ids=[category_id]),
+                    market=query.market,
+                    rates=rates,
+                )[0]
+                for category_id in filters.category_ids
+            ]
+        ids, total = _page_ids(
+            sql=sql,
+            rank=rank,
+            sort=query.sort,
+            market=query.market,
+            rates=rates,
+            limit=query.size,
+            offset=offset,
+            per_category=per_category,
+        )
+        if total is None:  # not counted with the page: the first page may hold everything
+            total = len(ids) if offset == 0 and len(ids) < query.size else _count(sql)
+        result = SearchResult(
+            query=query,
+            terms=terms,
+            total=min(total, COUNT_CAP),
+            total_exact=total <= COUNT_CAP,
+            hits=_hits(ids, language=query.language, market=query.market, rates=rates),
+        )
+        if total == 0:
+            if terms:
+                result.suggestions = _spelling_suggestions(
+                    terms=terms,
+                    backend=backend,
+                    filters=filters,
+                    market=query.market,
+                    rates=rates,
+                )
+            result.categories = _top_categories(query.language)
     return result
 
 
 def product_search_ids(*, text: str, limit: int = 1000) -> list[int]:
     """Ids of the products matching ``text`` (best first), for other selectors to filter by."""
-    result_sql, rank = _base_sql(
-        backend=search_backend(),
-        terms=_terms(text),
-        filters=_Filters(None, None, None, None),
-        market=None,
-        rates=None,
-    )
-    ids, _ = _page_ids(
-        sql=result_sql,
-        rank=rank,
-        sort=SearchSort.RELEVANCE,
-        market=None,
-        rates=None,
-        limit=limit,
-        offset=0,
-    )
+    backend = search_backend()
+    with backend.session():
+        result_sql, rank = _base_sql(
+            backend=backend,
+            terms=_terms(text),
+            filters=_Filters(None, None, None, None),
+            market=None,
+            rates=None,
+            text_alone=True,
+        )
+        ids, _ = _page_ids(
+            sql=result_sql,
+            rank=rank,
+            sort=SearchSort.RELEVANCE,
+            market=None,
+            rates=None,
+            limit=limit,
+            offset=0,
+        )
     return ids

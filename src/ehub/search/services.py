@@ -1,7 +1,8 @@
 """Writing the search index. The catalog services call ``search_document_refresh`` in the same
-transaction as every product write, so the index never disagrees with a committed product;
-``ehub search reindex`` (``search_index_rebuild``) rebuilds everything, e.g. after a bulk load or
-a change of tokenizer."""
+transaction as every product write, and ``seller_set_verification`` calls
+``search_seller_refresh`` when a seller's status changes, so the index never disagrees with what
+is committed; ``ehub search reindex`` (``search_index_rebuild``) rebuilds everything, e.g. after a
+bulk load or a change of tokenizer."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from ehub.core import clock
 from ehub.search.backends import IndexedText, search_backend
 from ehub.search.domain import document_tokens, is_cjk, vocabulary
 from ehub.search.models import SearchDocument, SearchTerm
+from ehub.sellers.models import VerificationStatus
 
 
 @dataclass(frozen=True)
 class _ProductText:
     product_id: int
-    fields: dict[str, Any]  # seller_id, status, category_id, origin_country, created_at
+    # seller_id, seller__verification_status, status, category_id, origin_country, created_at
+    fields: dict[str, Any]
     titles: list[str]
     descriptions: list[str]
     prices: list[tuple[int, str]]
@@ -38,11 +41,15 @@ def _write(products: Sequence[_ProductText]) -> int:
     fields = []
     for product in products:
         cheapest = min(product.prices, default=None)
+        active = product.fields["status"] == ProductStatus.ACTIVE
+        verified = product.fields["seller__verification_status"] == VerificationStatus.VERIFIED
+        searchable = active and cheapest is not None and verified
         documents.append(
             SearchDocument(
                 product_id=product.product_id,
                 seller_id=product.fields["seller_id"],
-                active=product.fields["status"] == ProductStatus.ACTIVE,
+                active=active,
+                searchable=searchable,
                 category_id=product.fields["category_id"],
                 origin_country=product.fields["origin_country"],
                 created_at=product.fields["created_at"],
@@ -53,7 +60,7 @@ def _write(products: Sequence[_ProductText]) -> int:
         )
         title = document_tokens(" \n ".join(product.titles))
         body = document_tokens(" \n ".join(product.descriptions))
-        texts.append(IndexedText(product.product_id, title, body))
+        texts.append(IndexedText(product.product_id, title, body, searchable))
         fields.extend([title, body])
     SearchDocument.objects.bulk_create(
         documents,
@@ -62,6 +69,7 @@ def _write(products: Sequence[_ProductText]) -> int:
         update_fields=[
             "seller",
             "active",
+            "searchable",
             "category",
             "origin_country",
             "created_at",
@@ -88,7 +96,13 @@ def _texts_for(product_ids: Sequence[int]) -> list[_ProductText]:
     by_id: dict[int, _ProductText] = {
         row["id"]: _ProductText(row["id"], row, [], [], [])
         for row in Product.objects.filter(pk__in=product_ids).values(
-            "id", "seller_id", "status", "category_id", "origin_country", "created_at"
+            "id",
+            "seller_id",
+            "seller__verification_status",
+            "status",
+            "category_id",
+            "origin_country",
+            "created_at",
         )
     }
     # Languages in a fixed order so a product's index text is deterministic.
@@ -109,9 +123,21 @@ def _texts_for(product_ids: Sequence[int]) -> list[_ProductText]:
 
 def search_document_refresh(*, product: Product) -> None:
     """Re-index one product from what is stored now (status, category, origin, texts, variant
-    prices). Called by the catalog services after each write, inside their transaction; only
-    the seller's verification is read live at query time."""
+    prices, the seller's verification). Called by the catalog services after each write, inside
+    their transaction."""
     _write(_texts_for([product.pk]))
+
+
+def search_seller_refresh(*, seller_id: int, batch_size: int = 1000) -> int:
+    """Re-index every product of one seller, e.g. after its verification changed (its products
+    become findable, or stop being). Returns how many were written."""
+    product_ids = list(
+        Product.objects.filter(seller_id=seller_id).order_by("pk").values_list("pk", flat=True)
+    )
+    done = 0
+    for start in range(0, len(product_ids), batch_size):
+        done += _write(_texts_for(product_ids[start : start + batch_size]))
+    return done
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from ehub.core import clock
 from ehub.core.currencies import UnknownCurrency, normalize_currency
 from ehub.core.errors import Conflict, DomainError, NotFound
 from ehub.core.events import audit_record
+from ehub.search.services import search_seller_refresh
 from ehub.sellers.domain import can_transition
 from ehub.sellers.errors import SellerErrorCode
 from ehub.sellers.models import (
@@ -232,6 +233,8 @@ def seller_set_verification(
         actor=actor,
         data={"from": previous, "to": status, "reason": reason},
     )
+    # Its products become findable, or stop being, in the same transaction.
+    search_seller_refresh(seller_id=seller.pk)
     return seller
 
 
