@@ -219,3 +219,21 @@ def test_a_wrong_method_is_a_json_405(client):
     response = client.delete("/api/v1/markets")
 
     assert_error_shape(response, 405, "method_not_allowed")
+
+
+def test_the_landed_cost_answer_carries_translatable_explanation_messages(client):
+    from ehub.customs.contract import EXAMPLE_REQUEST
+
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/landed-cost"]["post"]
+    documented = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert documented["properties"]["explanation_messages"]["items"]["required"] == [
+        "template",
+        "params",
+    ]
+    response = client.post("/api/v1/landed-cost", EXAMPLE_REQUEST, content_type=JSON)
+
+    body = response.json()
+    assert response.status_code == 200
+    assert len(body["explanation_messages"]) == len(body["explanation"])
+    assert body["explanation_messages"][0]["template"] == "{country}: {regime}."
+    assert body["explanation"][0] == "Finland: EU import, above IOSS threshold."

@@ -15,6 +15,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from ehub.checkout.errors import CheckoutErrorCode
 from ehub.core.errors import DomainError
+from ehub.core.messages import DataText, Message, message
 from ehub.core.money import Money, MoneyError
 
 SHIPPING_RATES_FILE = Path(__file__).with_name("shipping_rates.toml")
@@ -138,6 +139,9 @@ def parcel_problems(landed: dict[str, Any]) -> list[dict[str, Any]]:
     - an unknown duty or tax rate is a problem only when the platform collects import charges at
       checkout (we would undercharge what we must remit); when the carrier collects them at the
       border the parcel stays sellable and the import charges shown are a lower-bound estimate.
+
+    ``reason`` is English; ``parcel_problem_messages`` gives the same reasons as translatable
+    messages, in the same order.
     """
     problems = [
         {
@@ -153,13 +157,46 @@ def parcel_problems(landed: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "line": u.get("line"),
                 "hs_code": u.get("hs_code"),
-                "reason": f"ehub does not know the {u.get('kind')} rate for this item, and import "
-                "charges for this destination are collected at checkout",
+                "reason": str(_unknown_rate_problem(str(u.get("kind")))),
                 "rule": None,
             }
             for u in landed.get("unknown_rates", [])
         ]
     return problems
+
+
+# The charge kinds of ``unknown_rates`` as the problem sentence names them (lower case).
+CHARGE_WORDS = {
+    "duty": message("duty"),
+    "vat": message("vat"),
+    "gst": message("gst"),
+    "hst": message("hst"),
+    "igst": message("igst"),
+    "icms": message("icms"),
+    "sales_tax": message("sales_tax"),
+    "consumption_tax": message("consumption_tax"),
+    "postal_article_tax": message("postal_article_tax"),
+    "global_rate": message("global_rate"),
+}
+
+
+def _unknown_rate_problem(kind: str) -> Message:
+    return message(
+        "ehub does not know the {kind} rate for this item, and import charges for this "
+        "destination are collected at checkout",
+        kind=CHARGE_WORDS.get(kind) or kind,
+    )
+
+
+def parcel_problem_messages(landed: dict[str, Any]) -> list[Message]:
+    """``parcel_problems``' reasons as messages the pages translate (refusal reasons are texts
+    from the rule files)."""
+    found = [message("{reason}", reason=DataText(r["reason"])) for r in landed.get("refusals", [])]
+    if landed.get("collected") == "at_checkout":
+        found += [
+            _unknown_rate_problem(str(u.get("kind"))) for u in landed.get("unknown_rates", [])
+        ]
+    return found
 
 
 # Which optional address fields a destination needs: the region (state, province) where the tax or

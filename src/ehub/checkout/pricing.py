@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ehub.catalog.models import Variant
-from ehub.checkout.domain import parcel_problems, shipping_rates
+from ehub.checkout.domain import parcel_problem_messages, parcel_problems, shipping_rates
 from ehub.core import clock
 from ehub.core.errors import DomainError
 from ehub.core.fx import MissingRate, RateTable
+from ehub.core.messages import CountryParam, Message, message
 from ehub.core.money import Money
 from ehub.customs.services import landed_cost_quote
 from ehub.markets.models import Market
@@ -29,13 +30,18 @@ class LandedPrice:
     market: str
     currency: str
     available: bool
-    reasons: list[str] = field(default_factory=list)
+    # why it is unavailable, as translatable messages (``reasons``: the same in English)
+    reason_messages: list[Message] = field(default_factory=list)
     goods: Money | None = None
     shipping: Money | None = None
     import_charges: Money | None = None
     collected: str | None = None  # "at_checkout" or "at_border"
     complete: bool = True  # False: a rate is unknown, the import charges are a lower bound
     landed: dict[str, Any] = field(default_factory=dict)  # the engine's response
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(reason) for reason in self.reason_messages]
 
     @property
     def checkout_total(self) -> Money | None:
@@ -58,10 +64,18 @@ class LandedPrice:
         return Money.zero(self.currency)
 
 
-def _unavailable(market: Market, *reasons: str) -> LandedPrice:
+def _unavailable(market: Market, *reasons: Message) -> LandedPrice:
     return LandedPrice(
-        market=market.country, currency=market.currency, available=False, reasons=list(reasons)
+        market=market.country,
+        currency=market.currency,
+        available=False,
+        reason_messages=list(reasons),
     )
+
+
+def _country(code: str) -> CountryParam:
+    """A country shown by its code in English (as before), by its name in other languages."""
+    return CountryParam(code, code)
 
 
 def landed_price(
@@ -81,26 +95,54 @@ def landed_price(
     currency = market.currency
     day = on_date or clock.today()
     if seller.country == market.country:
-        return _unavailable(market, "sold in its own country: ehub carries goods across borders")
+        return _unavailable(
+            market, message("sold in its own country: ehub carries goods across borders")
+        )
     if not product.hs_code:
-        return _unavailable(market, "the seller has not classified this product (HS code)")
+        return _unavailable(market, message("the seller has not classified this product (HS code)"))
     table = rates if rates is not None else fx_rate_table_on(day)
     try:
         goods = table.convert(variant.price, currency).quantize()
     except MissingRate:
-        return _unavailable(market, f"no exchange rate from {variant.price_currency} to {currency}")
+        return _unavailable(
+            market,
+            message(
+                "no exchange rate from {source} to {target}",
+                source=variant.price_currency,
+                target=currency,
+            ),
+        )
     corridor = shipping_rates().corridor(seller.country, market.country)
     if corridor is None:
         return _unavailable(
-            market, f"ehub does not ship from {seller.country} to {market.country} yet"
+            market,
+            message(
+                "ehub does not ship from {origin} to {destination} yet",
+                origin=_country(seller.country),
+                destination=_country(market.country),
+            ),
         )
     band = corridor.price_for(variant.weight_grams)
     if band is None:
-        return _unavailable(market, f"too heavy for the {seller.country}→{market.country} rates")
+        return _unavailable(
+            market,
+            message(
+                "too heavy for the {origin}→{destination} rates",
+                origin=_country(seller.country),
+                destination=_country(market.country),
+            ),
+        )
     try:
         shipping = table.convert(band.price, currency).quantize()
     except MissingRate:
-        return _unavailable(market, f"no exchange rate from {band.price.currency} to {currency}")
+        return _unavailable(
+            market,
+            message(
+                "no exchange rate from {source} to {target}",
+                source=band.price.currency,
+                target=currency,
+            ),
+        )
     payload: dict[str, Any] = {
         "date": day.isoformat(),
         "destination": market.country,
@@ -122,14 +164,14 @@ def landed_price(
     try:
         landed = landed_cost_quote(payload=payload, stored_rates=table)
     except DomainError as exc:  # e.g. the destination has no rules for today
-        return _unavailable(market, exc.message)
+        return _unavailable(market, Message(exc.message))  # English (the engine's words)
     problems = parcel_problems(landed)
     charges = Money(landed.get("import_charges_total") or "0", currency).quantize()
     return LandedPrice(
         market=market.country,
         currency=currency,
         available=not problems,
-        reasons=[p["reason"] for p in problems],
+        reason_messages=parcel_problem_messages(landed),
         goods=goods,
         shipping=shipping,
         import_charges=charges,

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from ehub.core.errors import CoreErrorCode, DomainError, NotFound
-from ehub.customs.contract import EXAMPLE_REQUEST
+from ehub.customs.contract import EXAMPLE_REQUEST, EXPLANATION_MESSAGE_SCHEMA
 from ehub.customs.errors import CustomsErrorCode
 from ehub.customs.models import HsCode
 from ehub.customs.nomenclature import hs_search
@@ -60,7 +60,32 @@ def hs_detail(request: HttpRequest, code: str) -> HsCodeOut:
                     "example": EXAMPLE_REQUEST,
                 }
             },
-        }
+        },
+        "responses": {
+            "200": {
+                "description": "The quote (docs/landed-cost.md §1)",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "explanation": {
+                                    "type": "array",
+                                    "items": {"type": "string"},
+                                    "description": "Why, in English sentences",
+                                },
+                                "explanation_messages": {
+                                    "type": "array",
+                                    "items": EXPLANATION_MESSAGE_SCHEMA,
+                                    "description": "The same sentences as templates with "
+                                    "typed parameters, for clients that translate them",
+                                },
+                            },
+                        }
+                    }
+                },
+            }
+        },
     },
 )
 def landed_cost(request: HttpRequest) -> dict[str, Any]:

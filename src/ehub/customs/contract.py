@@ -15,6 +15,7 @@ from typing import Any
 import pycountry
 
 from ehub.core.currencies import UnknownCurrency, normalize_currency
+from ehub.core.messages import message_to_json
 from ehub.customs.domain import (
     CarrierFee,
     DutyLine,
@@ -26,7 +27,13 @@ from ehub.customs.domain import (
     TaxLine,
 )
 
-__all__ = ["EXAMPLE_REQUEST", "LandedCostInputError", "parse_request", "result_to_json"]
+__all__ = [
+    "EXAMPLE_REQUEST",
+    "EXPLANATION_MESSAGE_SCHEMA",
+    "LandedCostInputError",
+    "parse_request",
+    "result_to_json",
+]
 
 REQUEST_KEYS = {
     "date", "destination", "destination_region", "ship_from", "currency", "fx", "buyer_type",
@@ -43,6 +50,39 @@ FEE_KEYS = {"name", "amount", "in_tax_base"}
 BUYER_TYPES = {"consumer", "business"}
 MAX_LINES = 200
 
+
+# JSON Schema of one ``explanation_messages`` entry (ehub.core.messages, docs/landed-cost.md §1):
+# a template with ``{name}`` placeholders and its named, typed parameters.
+_PARAM_KINDS = ["text", "money", "percent", "number", "country", "data", "message", "messages"]
+EXPLANATION_MESSAGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["template", "params"],
+    "properties": {
+        "template": {"type": "string", "description": "English, with {name} placeholders"},
+        "params": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {
+                    "kind": {"type": "string", "enum": _PARAM_KINDS},
+                    "value": {
+                        "type": "string",
+                        "description": "text, percent (a fraction), number",
+                    },
+                    "amount": {"type": "string", "description": "money: a decimal string"},
+                    "currency": {"type": "string", "description": "money: ISO 4217"},
+                    "code": {"type": "string", "description": "country: ISO 3166-1 alpha-2"},
+                    "name": {"type": "string", "description": "country: its English name"},
+                    "text": {"type": "string", "description": "data: a rule-file text"},
+                    "template": {"type": "string", "description": "message: a nested template"},
+                    "params": {"type": "object", "description": "message: its parameters"},
+                    "items": {"type": "array", "description": "messages: nested messages"},
+                },
+            },
+        },
+    },
+}
 
 # The worked example of issue 3: a silk blouse from China to Finland, above the IOSS threshold.
 # Shown in the OpenAPI docs and docs/landed-cost.md; the tests check every figure it produces.
@@ -394,4 +434,5 @@ def result_to_json(result: LandedCostResult) -> dict[str, Any]:
             {"line": u.line, "hs_code": u.hs_code, "kind": u.kind, "reason": u.reason}
             for u in result.unknown_rates
         ],
+        "explanation_messages": [message_to_json(m) for m in result.explanation_messages],
     }

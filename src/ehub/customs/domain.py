@@ -15,21 +15,33 @@ How a quote is computed (each step is driven by data, not by country branches):
 4. Customs value per line (CIF or FOB, optional personal-use factor), duty per line (MFN by HS
    6/4/2-digit prefix, preferential rate by origin, flat rate, per-subheading amount, consignment
    formula), surcharges, then taxes by rate group on the bases the regime names, then fees.
-5. Round each duty, tax and fee line once, to the currency's minor unit, in the destination's
-   rounding mode.
+5. Round each duty, tax and fee line once by the destination's rule for its kind (``Rounding``:
+   mode, increment, per line or per total, optional base increment); amounts stay on the minor
+   unit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from ehub.core.errors import DomainError
 from ehub.core.fx import FxRates, MissingRate
+from ehub.core.messages import (
+    CountryParam,
+    DataText,
+    Message,
+    Messages,
+    MoneyParam,
+    NumberParam,
+    PercentParam,
+    message,
+)
+from ehub.core.messages import Param as MessageParam
 from ehub.core.money import quantum
 
 ZERO = Decimal(0)
@@ -144,7 +156,18 @@ SPECIFIC_UNITS = {
     "m2": "supplementary_quantity in m2",
     "piece": "supplementary_quantity in pieces",  # falls back to the line's quantity
 }
-UNIT_WORDS = {"kg": "kg (net)", "kg_gross": "kg (gross)", "m2": "m²", "piece": "piece"}
+UNIT_WORDS = {
+    "kg": message("kg (net)"),
+    "kg_gross": message("kg (gross)"),
+    "m2": message("m²"),
+    "piece": message("piece"),
+}
+UNIT_SHORT = {
+    "kg": message("kg"),
+    "kg_gross": message("kg"),
+    "m2": message("m²"),
+    "piece": message("pieces"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,13 +300,66 @@ class Restriction:
     channels: frozenset[str] = frozenset()  # empty: every channel
 
 
+CHARGE_KINDS = ("duty", "tax", "fee")
+ROUNDING_PER = ("line", "total")
+
+
+@dataclass(frozen=True, slots=True)
+class RoundingRule:
+    """How one kind of charge (duty, tax or fee) is rounded.
+
+    ``increment``: amounts are rounded to a multiple of it (``None``: the currency's minor unit;
+    ``Decimal(1)`` for whole kroner, ``Decimal(100)`` for Japan's 100 yen). ``per``: ``line``
+    rounds each duty/tax/fee line; ``total`` keeps each line on the minor unit, rounds the kind's
+    total and shares it back over the lines. ``base_increment``: the taxable base of each line
+    is first rounded to a multiple of it, in ``base_mode`` (Japan: down to 1,000 yen).
+    """
+
+    mode: str = "half_up"
+    increment: Decimal | None = None
+    per: str = "line"
+    base_increment: Decimal | None = None
+    base_mode: str = "down"
+    source: str = ""
+
+    @property
+    def is_default(self) -> bool:
+        return self.increment is None and self.per == "line" and self.base_increment is None
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # identity hash: a cache key on every quote
+class Rounding:
+    """A destination's rounding: one rule per charge kind; ``collected`` limits the rules to
+    regimes collected that way (others use ``default``, half up per line to the minor unit)."""
+
+    duty: RoundingRule = RoundingRule()
+    tax: RoundingRule = RoundingRule()
+    fee: RoundingRule = RoundingRule()
+    mode: str = "half_up"  # amounts other than charges (conversions, shown bases)
+    collected: str | None = None
+
+    def for_kind(self, kind: str) -> RoundingRule:
+        return self.duty if kind == "duty" else self.tax if kind == "tax" else self.fee
+
+    def same_as(self, other: Rounding) -> bool:
+        return (self.duty, self.tax, self.fee, self.mode, self.collected) == (
+            other.duty,
+            other.tax,
+            other.fee,
+            other.mode,
+            other.collected,
+        )
+
+
+DEFAULT_ROUNDING = Rounding()
+
+
 @dataclass(frozen=True, slots=True)
 class Destination:
     country: str
     name: str
     currency: str
-    rounding: str
-    rounding_source: str
+    rounding: Rounding
     carrier_fees_in_tax_base: bool
     default_channel: str
     regimes: tuple[Regime, ...]
@@ -462,8 +538,15 @@ class LandedCostResult:
     import_charges_total: Decimal
     landed_total: Decimal
     rules: tuple[RuleRef, ...]
-    explanation: tuple[str, ...]
     unknown_rates: tuple[UnknownRate, ...]
+    # the explanation as translatable messages (``str(m)`` is the matching ``explanation`` line)
+    explanation_messages: tuple[Message, ...] = ()
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        """The explanation in English, rendered when asked for: a caller that only needs the
+        figures (checkout's totals, the benchmark's engine) does not pay for the sentences."""
+        return tuple(str(m) for m in self.explanation_messages)
 
     @property
     def complete(self) -> bool:
@@ -480,11 +563,39 @@ def _minor_unit(currency: str) -> Decimal:
     return quantum(currency)
 
 
+# per kind: (line mode, line increment or None, total increment or None, base increment, base mode)
+_ChargeRounding = tuple[str, Decimal | None, Decimal | None, Decimal | None, str]
+
+
+@cache
+def _charge_rounding(rounding: Rounding, collected: str | None) -> dict[str, _ChargeRounding]:
+    """The rounding of each charge kind under a regime collected ``collected`` (None: any)."""
+    if rounding.collected is not None and collected is not None and collected != rounding.collected:
+        rounding = DEFAULT_ROUNDING
+    resolved: dict[str, _ChargeRounding] = {}
+    for kind in CHARGE_KINDS:
+        rule = rounding.for_kind(kind)
+        total = rule.per == "total"
+        resolved[kind] = (
+            ROUNDING_MODES[rule.mode],
+            None if total else rule.increment,
+            rule.increment or None if total else None,
+            rule.base_increment,
+            ROUNDING_MODES[rule.base_mode],
+        )
+    return resolved
+
+
+def _to_increment(value: Decimal, increment: Decimal, mode: str, q: Decimal) -> Decimal:
+    return ((value / increment).quantize(ONE, rounding=mode) * increment).quantize(q)
+
+
 class _Quote:
     """Mutable working state of one quote; never leaves this module."""
 
     __slots__ = (
         "_rates",
+        "charges",
         "currency",
         "destination",
         "explanation",
@@ -504,9 +615,10 @@ class _Quote:
         self.destination = rules.destination
         self.currency = rules.destination.currency
         self.q = _minor_unit(self.currency)
-        self.rounding = ROUNDING_MODES[rules.destination.rounding]
+        self.rounding = ROUNDING_MODES[rules.destination.rounding.mode]
+        self.charges = _charge_rounding(rules.destination.rounding, None)
         self.rules_used: dict[str, str] = {}
-        self.explanation: list[str] = []
+        self.explanation: list[Message] = []
         self.unknown: list[UnknownRate] = []
         self._rates: dict[str, Decimal] = {}
 
@@ -517,6 +629,20 @@ class _Quote:
 
     def round(self, value: Decimal) -> Decimal:
         return value.quantize(self.q, rounding=self.rounding)
+
+    def round_charge(self, kind: str, value: Decimal) -> Decimal:
+        """A duty, tax or fee line, rounded by the destination's rule for its kind."""
+        mode, increment, _total, _base, _base_mode = self.charges[kind]
+        if increment is None:
+            return value.quantize(self.q, rounding=mode)
+        return _to_increment(value, increment, mode, self.q)
+
+    def charge_base(self, kind: str, value: Decimal) -> Decimal:
+        """A line's taxable base, rounded first where the destination says so (JP: 1,000 yen)."""
+        base_increment = self.charges[kind][3]
+        if base_increment is None:
+            return value
+        return _to_increment(value, base_increment, self.charges[kind][4], self.q)
 
     def to_local(self, amount: Decimal, currency: str, field_name: str) -> Decimal:
         if currency == self.currency:
@@ -558,12 +684,38 @@ class _Quote:
         """An amount already on the minor unit."""
         return f"{self.currency} {value}"
 
+    def money(self, value: Decimal) -> MoneyParam:
+        """An explanation parameter: ``value`` rounded to the minor unit (as ``fmt``)."""
+        return MoneyParam(self.round(value), self.currency)
+
+    def money_shown(self, value: Decimal) -> MoneyParam:
+        """An explanation parameter: an amount already on the minor unit (as ``shown``)."""
+        return MoneyParam(value, self.currency)
+
 
 TAX_LABELS = {"vat": "VAT", "gst": "GST", "hst": "HST", "igst": "IGST", "icms": "ICMS"}
 
 
 def _tax_label(kind: str) -> str:
     return TAX_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+# The tax names explanations use (each renders as ``_tax_label`` does), translatable.
+TAX_PHRASES = {
+    "vat": message("VAT"),
+    "gst": message("GST"),
+    "hst": message("HST"),
+    "igst": message("IGST"),
+    "icms": message("ICMS"),
+    "sales_tax": message("Sales tax"),
+    "consumption_tax": message("Consumption tax"),
+    "postal_article_tax": message("Postal article tax"),
+    "global_rate": message("Global rate"),
+}
+
+
+def _tax_phrase(kind: str) -> Message:
+    return TAX_PHRASES.get(kind) or Message(_tax_label(kind))
 
 
 @cache
@@ -615,9 +767,12 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     goods = sum(line_goods, ZERO)
     if request.currency != currency:
         explanation.append(
-            f"Amounts converted from {request.currency} to {currency} at "
-            f"{quote.fx.rate(request.currency, currency).normalize()} {currency} per "
-            f"{request.currency}."
+            message(
+                "Amounts converted from {source} to {target} at {rate} {target} per {source}.",
+                source=request.currency,
+                target=currency,
+                rate=NumberParam(quote.fx.rate(request.currency, currency).normalize()),
+            )
         )
 
     # 2. the regime
@@ -626,14 +781,23 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     )
     quote.use(RuleRef(regime.id, regime.source))
     if regime.name.startswith(destination.name):
-        explanation.append(f"{regime.name}.")
+        explanation.append(message("{regime}.", regime=DataText(regime.name)))
     else:
-        explanation.append(f"{destination.name}: {regime.name}.")
+        explanation.append(
+            message(
+                "{country}: {regime}.",
+                country=CountryParam(destination.country, destination.name),
+                regime=DataText(regime.name),
+            )
+        )
     explanation.extend(threshold_texts)
     for note in destination.notes:
-        explanation.append(note)
+        explanation.append(message("{note}", note=DataText(note)))
     for note in regime.notes:
-        explanation.append(note)
+        explanation.append(message("{note}", note=DataText(note)))
+    quote.charges = _charge_rounding(destination.rounding, regime.collected)
+    if destination.rounding is not DEFAULT_ROUNDING:
+        _explain_rounding(quote, destination.rounding, regime.collected)
 
     # 3. refusals
     refusals: list[Refusal] = []
@@ -652,11 +816,18 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
                         restriction.rule.source,
                     )
                 )
-                explanation.append(f"Line {index} ({line.hs_code}) refused: {restriction.reason}")
+                explanation.append(
+                    message(
+                        "Line {line} ({hs_code}) refused: {reason}",
+                        line=index,
+                        hs_code=line.hs_code,
+                        reason=DataText(restriction.reason),
+                    )
+                )
                 break
     if regime.refuse:
         refusals.append(Refusal(None, None, regime.refuse, regime.id, regime.source))
-        explanation.append(f"Refused: {regime.refuse}")
+        explanation.append(message("Refused: {reason}", reason=DataText(regime.refuse)))
 
     # 4. customs value per line
     weights = line_goods if goods > 0 else [Decimal(1)] * len(line_goods)
@@ -669,7 +840,10 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
         factor = factor_version.value
         quote.use(factor_version.rule)
         explanation.append(
-            f"Goods for personal use are valued at {_pct(factor)} of their retail price."
+            message(
+                "Goods for personal use are valued at {rate} of their retail price.",
+                rate=PercentParam(factor),
+            )
         )
     line_cv: list[Decimal] = []
     for index in range(len(request.lines)):
@@ -678,8 +852,17 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
             value += ship_shares[index] + ins_shares[index]
         line_cv.append(value)
     customs_value = sum(line_cv, ZERO)
-    basis = "goods, shipping and insurance (CIF)" if regime.valuation == "cif" else "goods (FOB)"
-    explanation.append(f"Customs value {quote.shown(customs_value)} on {basis}.")
+    if regime.valuation == "cif":
+        explanation.append(
+            message(
+                "Customs value {value} on goods, shipping and insurance (CIF).",
+                value=quote.money_shown(customs_value),
+            )
+        )
+    else:
+        explanation.append(
+            message("Customs value {value} on goods (FOB).", value=quote.money_shown(customs_value))
+        )
 
     # 5. duties
     duties, line_duty = _duties(quote, regime, line_cv, customs_value, channel)
@@ -707,12 +890,20 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
         if charges <= limit and not quote.unknown:
             quote.use(version.rule)
             explanation.append(
-                f"Charges of {quote.fmt(charges)} are at most {quote.fmt(limit)}, so they are "
-                "not collected."
+                message(
+                    "Charges of {charges} are at most {limit}, so they are not collected.",
+                    charges=quote.money(charges),
+                    limit=quote.money(limit),
+                )
             )
             duties = [_zero_duty(d) for d in duties]
             taxes = [_zero_tax(t) for t in taxes]
             fees = [FeeLine(f.name, ZERO, f.rule) for f in fees]
+
+    # 9. rounding of a kind's total (per = "total"): lines stay on the minor unit
+    duties = _round_total(quote, "duty", duties)
+    taxes = _round_total(quote, "tax", taxes)
+    fees = _round_total(quote, "fee", fees)
 
     duty_total = quote.round(sum((d.amount for d in duties if d.amount is not None), ZERO))
     tax_total = quote.round(sum((t.amount for t in taxes if t.amount is not None), ZERO))
@@ -722,18 +913,26 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     landed_total = goods + shipping + insurance + charges_total
     if quote.unknown:
         explanation.append(
-            "Some rates are not known to ehub (see unknown_rates): the totals leave them out and "
-            "are therefore incomplete."
+            message(
+                "Some rates are not known to ehub (see unknown_rates): the totals leave them out "
+                "and are therefore incomplete."
+            )
         )
     collected = regime.collected
     if collected == "at_checkout":
         explanation.append(
-            f"Import charges of {quote.shown(charges_total)} are collected at checkout."
+            message(
+                "Import charges of {amount} are collected at checkout.",
+                amount=quote.money_shown(charges_total),
+            )
         )
     else:
         explanation.append(
-            f"Import charges of {quote.shown(charges_total)} are collected at the border, usually "
-            "by the carrier on delivery."
+            message(
+                "Import charges of {amount} are collected at the border, usually by the carrier "
+                "on delivery.",
+                amount=quote.money_shown(charges_total),
+            )
         )
     return LandedCostResult(
         destination=destination.country,
@@ -758,8 +957,8 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
         import_charges_total=charges_total,
         landed_total=landed_total,
         rules=tuple(RuleRef(k, v) for k, v in quote.rules_used.items()),
-        explanation=tuple(explanation),
         unknown_rates=tuple(quote.unknown),
+        explanation_messages=tuple(explanation),
     )
 
 
@@ -796,6 +995,81 @@ def _allocate(amount: Decimal, weights: list[Decimal], q: Decimal) -> list[Decim
         for index in order[:leftover]:
             floors[index] += 1
     return [q * part for part in floors]
+
+
+ROUNDING_CHARGES = {"duty": message("duty"), "tax": message("taxes"), "fee": message("fees")}
+ROUNDING_WORDS = {
+    "half_up": message("half up"),
+    "half_even": message("half to even"),
+    "down": message("down"),
+}
+
+
+def _explain_rounding(quote: _Quote, rounding: Rounding, collected: str) -> None:
+    """One sentence per charge kind whose rounding is not ehub's default."""
+    if rounding.collected is not None and rounding.collected != collected:
+        return
+    for kind in CHARGE_KINDS:
+        rule = rounding.for_kind(kind)
+        if rule.is_default and rule.mode == rounding.mode:
+            continue
+        unit = MoneyParam(quote.q if rule.increment is None else rule.increment, quote.currency)
+        charge = ROUNDING_CHARGES[kind]
+        mode = ROUNDING_WORDS[rule.mode]
+        if rule.per == "total":
+            sentence = message(
+                "Rounding of {charge}: {mode} to a multiple of {increment}, on the total.",
+                charge=charge,
+                mode=mode,
+                increment=unit,
+            )
+        else:
+            sentence = message(
+                "Rounding of {charge}: {mode} to a multiple of {increment}, on each line.",
+                charge=charge,
+                mode=mode,
+                increment=unit,
+            )
+        quote.explanation.append(sentence)
+        if rule.base_increment is not None:
+            quote.explanation.append(
+                message(
+                    "The base of {charge} on each line is first rounded {mode} to a multiple "
+                    "of {increment}.",
+                    charge=charge,
+                    mode=ROUNDING_WORDS[rule.base_mode],
+                    increment=MoneyParam(rule.base_increment, quote.currency),
+                )
+            )
+
+
+_Charge = TypeVar("_Charge", DutyLine, TaxLine, FeeLine)
+
+
+def _round_total(quote: _Quote, kind: str, items: list[_Charge]) -> list[_Charge]:
+    """``per = "total"``: round the kind's total to its increment and share the rounded total
+    back over the lines (largest remainder on the minor unit), so lines still add up to it."""
+    increment = quote.charges[kind][2]
+    if increment is None or not items:
+        return items
+    known = [i for i, item in enumerate(items) if item.amount is not None]
+    amounts = [items[i].amount or ZERO for i in known]
+    raw = sum(amounts, ZERO)
+    total = _to_increment(raw, increment, quote.charges[kind][0], quote.q)
+    if total == raw:
+        return items
+    result = list(items)
+    for index, share in zip(known, _allocate(total, amounts, quote.q), strict=True):
+        result[index] = replace(items[index], amount=share)
+    quote.explanation.append(
+        message(
+            "Total {charge} {raw} rounded to {total}, shared over its lines.",
+            charge=ROUNDING_CHARGES[kind],
+            raw=quote.money_shown(raw),
+            total=quote.money_shown(total),
+        )
+    )
+    return result
 
 
 def _value_for(
@@ -869,13 +1143,18 @@ def _hs_in(hs_code: str, prefixes: frozenset[str]) -> bool:
     return hs_code[:2] in prefixes or hs_code[:4] in prefixes or hs_code in prefixes
 
 
-OP_WORDS = {"at_most": "at most", "below": "below", "above": "above", "at_least": "at least"}
+OP_WORDS = {
+    "at_most": message("at most"),
+    "below": message("below"),
+    "above": message("above"),
+    "at_least": message("at least"),
+}
 BASIS_WORDS = {
-    "goods": "Goods value",
-    "consignment": "Consignment value (goods, shipping, insurance)",
-    "max_item": "The dearest item",
-    "customs_value": "Customs value",
-    "annual": "The buyer's total this year including this order",
+    "goods": message("Goods value"),
+    "consignment": message("Consignment value (goods, shipping, insurance)"),
+    "max_item": message("The dearest item"),
+    "customs_value": message("Customs value"),
+    "annual": message("The buyer's total this year including this order"),
 }
 
 
@@ -887,7 +1166,7 @@ def _select_regime(
     shipping: Decimal,
     insurance: Decimal,
     max_item: Decimal,
-) -> tuple[Regime, list[str]]:
+) -> tuple[Regime, list[Message]]:
     rules = quote.rules
     values = (goods, shipping, insurance, max_item)
     channels = rules.channels
@@ -902,7 +1181,7 @@ def _select_regime(
         if channel not in regime.channels:
             continue
         if all(_condition_holds(quote, c, regime, values) for c in regime.conditions):
-            texts: list[str] = []
+            texts: list[Message] = []
             for condition in regime.conditions:
                 if condition.kind == "value":
                     _limit, version = quote.amount_param(condition.param)
@@ -911,8 +1190,13 @@ def _select_regime(
                     words = OP_WORDS[condition.op]
                     what = BASIS_WORDS[condition.basis]
                     texts.append(
-                        f"{what} {quote.fmt(value)} is {words} the threshold of "
-                        f"{_threshold_text(quote, version)}."
+                        message(
+                            "{what} {value} is {comparison} the threshold of {threshold}.",
+                            what=what,
+                            value=quote.money(value),
+                            comparison=words,
+                            threshold=_threshold_text(quote, version),
+                        )
                     )
             return regime, texts
     raise LandedCostInputError(
@@ -923,12 +1207,13 @@ def _select_regime(
     )
 
 
-def _threshold_text(quote: _Quote, version: ParamVersion) -> str:
+def _threshold_text(quote: _Quote, version: ParamVersion) -> MoneyParam | Message:
     currency = version.currency or quote.currency
-    text = f"{currency} {format(version.value.normalize(), 'f')}"
+    amount = MoneyParam(Decimal(format(version.value.normalize(), "f")), currency)
     if currency != quote.currency:
-        text += f" ({quote.fmt(quote.to_local(version.value, currency, 'fx'))})"
-    return text
+        local = quote.money(quote.to_local(version.value, currency, "fx"))
+        return message("{amount} ({converted})", amount=amount, converted=local)
+    return amount
 
 
 def _duties(
@@ -940,12 +1225,12 @@ def _duties(
     line_duty = [ZERO] * len(request.lines)
     spec = regime.duty
     if spec.kind == "none":
-        quote.explanation.append("No customs duty is due under this regime.")
+        quote.explanation.append(message("No customs duty is due under this regime."))
     elif spec.kind == "mfn":
         table = rules.tables.get(spec.table)
         for index, line in enumerate(request.lines):
             rate, rule_id, label, specific = _duty_rate(quote, line, table, spec.table)
-            base = line_cv[index]
+            base = quote.charge_base("duty", line_cv[index])
             if rate is None:
                 duties.append(DutyLine(index, line.hs_code, None, base, None, None))
                 quote.unknown.append(
@@ -957,7 +1242,11 @@ def _duties(
                     )
                 )
                 quote.explanation.append(
-                    f"Line {index} ({line.hs_code}): duty rate unknown to ehub; not included."
+                    message(
+                        "Line {line} ({hs_code}): duty rate unknown to ehub; not included.",
+                        line=index,
+                        hs_code=line.hs_code,
+                    )
                 )
                 continue
             if specific is not None:
@@ -966,20 +1255,27 @@ def _duties(
                 if duty.amount is not None:
                     line_duty[index] = duty.amount
                 continue
-            amount = quote.round(base * rate)
+            amount = quote.round_charge("duty", base * rate)
             line_duty[index] = amount
             duties.append(DutyLine(index, line.hs_code, rate, base, amount, rule_id))
             quote.explanation.append(
-                f"Line {index} ({line.hs_code}): {label} duty {_pct(rate)} of "
-                f"{quote.shown(base)} = {quote.shown(amount)}."
+                message(
+                    "Line {line} ({hs_code}): {label} duty {rate} of {base} = {amount}.",
+                    line=index,
+                    hs_code=line.hs_code,
+                    label=label,
+                    rate=PercentParam(rate),
+                    base=quote.money_shown(base),
+                    amount=quote.money_shown(amount),
+                )
             )
     elif spec.kind == "flat":
         version = quote.param(spec.param)
         rule_id = quote.use(version.rule)
         for index, line in enumerate(request.lines):
             rate = line.duty_rate if line.duty_rate is not None else version.value
-            base = line_cv[index]
-            amount = quote.round(base * rate)
+            base = quote.charge_base("duty", line_cv[index])
+            amount = quote.round_charge("duty", base * rate)
             line_duty[index] = amount
             duties.append(
                 DutyLine(
@@ -992,12 +1288,15 @@ def _duties(
                 )
             )
         quote.explanation.append(
-            f"Flat duty of {_pct(version.value)} on the customs value of each line."
+            message(
+                "Flat duty of {rate} on the customs value of each line.",
+                rate=PercentParam(version.value),
+            )
         )
     elif spec.kind == "per_subheading":
         amount_local, version = quote.amount_param(spec.param)
         rule_id = quote.use(version.rule)
-        amount = quote.round(amount_local)
+        amount = quote.round_charge("duty", amount_local)
         seen: dict[str, int] = {}
         for index, line in enumerate(request.lines):
             if line.hs_code in seen:
@@ -1014,21 +1313,29 @@ def _duties(
             line_duty[index] = amount
             duties.append(DutyLine(index, line.hs_code, None, base, amount, rule_id))
         quote.explanation.append(
-            f"Flat duty of {quote.fmt(amount)} per distinct tariff subheading "
-            f"({len(seen)} in this parcel)."
+            message(
+                "Flat duty of {amount} per distinct tariff subheading ({count} in this parcel).",
+                amount=quote.money(amount),
+                count=len(seen),
+            )
         )
     elif spec.kind == "flat_minus":
         version = quote.param(spec.param)
         deduction, deduction_version = quote.amount_param(spec.deduction)
         rule_id = quote.use(version.rule)
         quote.use(deduction_version.rule)
-        raw = customs_value * version.value - deduction
-        amount = quote.round(max(raw, ZERO))
+        raw = quote.charge_base("duty", customs_value) * version.value - deduction
+        amount = quote.round_charge("duty", max(raw, ZERO))
         duties.append(DutyLine(None, None, version.value, customs_value, amount, rule_id))
         _spread(line_duty, amount, line_cv, quote.q)
         quote.explanation.append(
-            f"Import duty {_pct(version.value)} of {quote.fmt(customs_value)} minus a deduction "
-            f"of {quote.fmt(deduction)} = {quote.fmt(amount)}."
+            message(
+                "Import duty {rate} of {value} minus a deduction of {deduction} = {amount}.",
+                rate=PercentParam(version.value),
+                value=quote.money(customs_value),
+                deduction=quote.money(deduction),
+                amount=quote.money(amount),
+            )
         )
     # surcharges
     for extra in regime.extra_duties:
@@ -1042,14 +1349,22 @@ def _duties(
             if extra.origin_not_in and line.origin in extra.origin_not_in:
                 continue
             base = line_cv[index] if extra.base == "customs_value" else line_duty[index]
-            amount = quote.round(base * surcharge.value)
+            base = quote.charge_base("duty", base)
+            amount = quote.round_charge("duty", base * surcharge.value)
             line_duty[index] += amount
             duties.append(
                 DutyLine(index, line.hs_code, surcharge.value, base, amount, rule_id, "surcharge")
             )
             quote.explanation.append(
-                f"Line {index} ({line.hs_code}): {extra.label} {_pct(surcharge.value)} of "
-                f"{quote.shown(base)} = {quote.shown(amount)}."
+                message(
+                    "Line {line} ({hs_code}): {surcharge} {rate} of {base} = {amount}.",
+                    line=index,
+                    hs_code=line.hs_code,
+                    surcharge=DataText(extra.label),
+                    rate=PercentParam(surcharge.value),
+                    base=quote.money_shown(base),
+                    amount=quote.money_shown(amount),
+                )
             )
     return duties, line_duty
 
@@ -1061,10 +1376,10 @@ def _spread(target: list[Decimal], amount: Decimal, weights: list[Decimal], q: D
 
 def _duty_rate(
     quote: _Quote, line: RequestLine, table: RateTableVersion | None, table_name: str
-) -> tuple[Decimal | None, str | None, str, SpecificRate | None]:
+) -> tuple[Decimal | None, str | None, Message, SpecificRate | None]:
     if line.duty_rate is not None:
         quote.rules_used.setdefault("request/duty_rate", "the request (line override)")
-        return line.duty_rate, "request/duty_rate", "overridden", None
+        return line.duty_rate, "request/duty_rate", message("overridden"), None
     request = quote.request
     for preference in quote.rules.preferences:
         if preference.origin_in and line.origin not in preference.origin_in:
@@ -1077,13 +1392,14 @@ def _duty_rate(
             prefix, rate = found
             rule_id = quote.use(_table_rule(pref_table, prefix))
             specific = pref_table.specific.get(prefix) if pref_table.specific else None
-            return rate, rule_id, f"preferential ({preference.id})", specific
+            label = message("preferential ({preference})", preference=preference.id)
+            return rate, rule_id, label, specific
     found = _hs_lookup(table, line.hs_code)
     if found is None or found[1] is None or table is None:
-        return None, None, "", None
+        return None, None, Message(""), None
     prefix, rate = found
     specific = table.specific.get(prefix) if table.specific else None
-    return rate, quote.use(_table_rule(table, prefix)), "MFN", specific
+    return rate, quote.use(_table_rule(table, prefix)), message("MFN"), specific
 
 
 def _line_quantity(line: RequestLine, unit: str) -> Decimal | None:
@@ -1112,13 +1428,17 @@ def _specific_duty(
     ad_valorem: Decimal,
     specific: SpecificRate,
     base: Decimal,
-    label: str,
+    label: Message,
     rule_id: str | None,
 ) -> DutyLine:
     """A specific or compound duty: ad valorem part + amount per unit, or alternatives."""
     unit_words = UNIT_WORDS[specific.unit]
     per_unit = specific.per_unit
-    rate_text = f"{specific.currency} {_qty(per_unit)} per {unit_words}"
+    rate_text = message(
+        "{amount} per {unit}",
+        amount=MoneyParam(Decimal(_qty(per_unit)), specific.currency),
+        unit=unit_words,
+    )
     quantity = _line_quantity(line, specific.unit)
     if quantity is None:
         needed = SPECIFIC_UNITS[specific.unit]
@@ -1127,22 +1447,37 @@ def _specific_duty(
                 index,
                 line.hs_code,
                 "duty",
-                f"{quote.destination.country} duty on HS {line.hs_code} includes {rate_text}: "
+                f"{quote.destination.country} duty on HS {line.hs_code} includes {rate_text!s}: "
                 f"needs {needed}",
             )
         )
         quote.explanation.append(
-            f"Line {index} ({line.hs_code}): the duty includes {rate_text}, but the request gives "
-            f"no {needed}; not included."
+            message(
+                "Line {line} ({hs_code}): the duty includes {specific}, but the request gives no "
+                "{needed}; not included.",
+                line=index,
+                hs_code=line.hs_code,
+                specific=rate_text,
+                needed=needed,
+            )
         )
         return DutyLine(index, line.hs_code, None, base, None, None)
     per_unit_local = quote.to_local(per_unit, specific.currency, "fx")
     specific_part = per_unit_local * quantity
     compound = base * ad_valorem + specific_part
-    unit_short = {"kg": "kg", "kg_gross": "kg", "m2": "m²", "piece": "pieces"}[specific.unit]
-    shown_specific = f"{rate_text} × {_qty(quantity)} {unit_short}"
+    shown_specific = message(
+        "{specific} × {quantity} {unit}",
+        specific=rate_text,
+        quantity=NumberParam(Decimal(_qty(quantity))),
+        unit=UNIT_SHORT[specific.unit],
+    )
     compound_text = (
-        f"{_pct(ad_valorem)} of {quote.shown(base)} + {shown_specific}"
+        message(
+            "{rate} of {base} + {specific}",
+            rate=PercentParam(ad_valorem),
+            base=quote.money_shown(base),
+            specific=shown_specific,
+        )
         if ad_valorem
         else shown_specific
     )
@@ -1153,7 +1488,6 @@ def _specific_duty(
         words = compound_text
     else:
         pick = max if specific.combine == "max" else min
-        which = "greater" if specific.combine == "max" else "lesser"
         if specific.alternative is not None:
             other_rate = specific.alternative
             other = base * other_rate
@@ -1169,29 +1503,53 @@ def _specific_duty(
         applied = mine > other if specific.combine == "max" else mine < other
         if not applied:
             rate = other_rate
-        words = (
-            f"the {which} of {_pct(other_rate)} of {quote.shown(base)} "
-            f"({quote.fmt(other)}) and {compound_text} ({quote.fmt(mine)})"
-        )
-    bound = ""
+        alternatives: dict[str, MessageParam] = {
+            "rate": PercentParam(other_rate),
+            "base": quote.money_shown(base),
+            "other": quote.money(other),
+            "formula": compound_text,
+            "mine": quote.money(mine),
+        }
+        if specific.combine == "max":
+            words = message(
+                "the greater of {rate} of {base} ({other}) and {formula} ({mine})", **alternatives
+            )
+        else:
+            words = message(
+                "the lesser of {rate} of {base} ({other}) and {formula} ({mine})", **alternatives
+            )
+    details: list[Message] = []
+    bound: Message | None = None
     if specific.minimum is not None:
         low = quote.to_local(specific.minimum / specific.per, specific.currency, "fx") * quantity
         if raw < low:
-            raw, bound = low, " (the minimum)"
+            raw, bound = low, message(" (the minimum)")
     if specific.maximum is not None:
         high = quote.to_local(specific.maximum / specific.per, specific.currency, "fx") * quantity
         if raw > high:
-            raw, bound = high, " (the maximum)"
-    amount = quote.round(raw)
-    conversion = ""
+            raw, bound = high, message(" (the maximum)")
+    if bound is not None:
+        details.append(bound)
+    amount = quote.round_charge("duty", raw)
     if specific.currency != quote.currency:
-        conversion = (
-            f" ({specific.currency} converted at {quote.to_local(ONE, specific.currency, 'fx')}"
-            f" {quote.currency})"
+        details.append(
+            message(
+                " ({currency} converted at {rate} {local})",
+                currency=specific.currency,
+                rate=NumberParam(quote.to_local(ONE, specific.currency, "fx")),
+                local=quote.currency,
+            )
         )
     quote.explanation.append(
-        f"Line {index} ({line.hs_code}): {label} duty {words}{bound}{conversion} = "
-        f"{quote.shown(amount)}."
+        message(
+            "Line {line} ({hs_code}): {label} duty {formula}{details} = {amount}.",
+            line=index,
+            hs_code=line.hs_code,
+            label=label,
+            formula=words,
+            details=Messages(tuple(details)),
+            amount=quote.money_shown(amount),
+        )
     )
     detail = SpecificDetail(
         per_unit, specific.unit, quantity, specific.currency, specific.combine, applied
@@ -1236,7 +1594,7 @@ def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> li
                     line_base += part[index]
                 if spec.gross_up_consumption_tax and ct_rates[index]:
                     line_base = line_base / (ONE - ct_rates[index])
-                base += line_base
+                base += quote.charge_base("tax", line_base)
             shown_base = quote.round(base)
             if rate is None:
                 taxes.append(TaxLine(kind, None, shown_base, None, None, tuple(indexes)))
@@ -1249,20 +1607,36 @@ def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> li
                             f"no {kind} rate known for this line",
                         )
                     )
-                quote.explanation.append(f"{_tax_label(kind)} rate unknown to ehub; not included.")
+                quote.explanation.append(
+                    message("{tax} rate unknown to ehub; not included.", tax=_tax_phrase(kind))
+                )
                 continue
             taxable = base * spec.base_factor
             raw = taxable / (ONE - rate) * rate if spec.por_dentro else taxable * rate
-            amount = quote.round(raw * factor)
+            amount = quote.round_charge("tax", raw * factor)
             taxes.append(TaxLine(kind, rate, shown_base, amount, rule_id, tuple(indexes)))
-            words = f"{_tax_label(kind)} {_pct(rate)} of {quote.fmt(base)}"
+            details: list[Message] = []
             if spec.base_factor != ONE:
-                words += f" × {spec.base_factor.normalize()} (taxable share of the base)"
+                details.append(
+                    message(
+                        " × {share} (taxable share of the base)",
+                        share=NumberParam(spec.base_factor.normalize()),
+                    )
+                )
             if spec.por_dentro:
-                words += " computed 'por dentro' (the tax is part of its own base)"
+                details.append(message(" computed 'por dentro' (the tax is part of its own base)"))
             if factor != ONE:
-                words += f", levied at {_pct(factor)}"
-            quote.explanation.append(f"{words} = {quote.shown(amount)}.")
+                details.append(message(", levied at {rate}", rate=PercentParam(factor)))
+            quote.explanation.append(
+                message(
+                    "{tax} {rate} of {base}{details} = {amount}.",
+                    tax=_tax_phrase(kind),
+                    rate=PercentParam(rate),
+                    base=quote.money(base),
+                    details=Messages(tuple(details)),
+                    amount=quote.money_shown(amount),
+                )
+            )
     # tax-level waivers (CH: import tax of CHF 5 or less is not levied)
     result: list[TaxLine] = []
     waived_specs = [s for s in regime.taxes if s.waive_at_most]
@@ -1273,7 +1647,11 @@ def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> li
         if total <= limit and all(t.amount is not None for t in taxes):
             quote.use(version.rule)
             quote.explanation.append(
-                f"Import tax of {quote.fmt(total)} is at most {quote.fmt(limit)}: not levied."
+                message(
+                    "Import tax of {total} is at most {limit}: not levied.",
+                    total=quote.money(total),
+                    limit=quote.money(limit),
+                )
             )
             return [_zero_tax(t) for t in taxes]
     result.extend(taxes)
@@ -1316,16 +1694,20 @@ def _fees(quote: _Quote, regime: Regime, customs_value: Decimal, charges: Decima
         else:
             rate_version = quote.param(spec.rate)
             rule = rate_version.rule
-            amount = customs_value * rate_version.value
+            amount = quote.charge_base("fee", customs_value) * rate_version.value
             if spec.minimum:
                 minimum, _ = quote.amount_param(spec.minimum)
                 amount = max(amount, minimum)
             if spec.maximum:
                 maximum, _ = quote.amount_param(spec.maximum)
                 amount = min(amount, maximum)
-        amount = quote.round(amount)
+        amount = quote.round_charge("fee", amount)
         fees.append(FeeLine(spec.name, amount, quote.use(rule)))
-        quote.explanation.append(f"Fee: {spec.name} {quote.shown(amount)}.")
+        quote.explanation.append(
+            message(
+                "Fee: {fee} {amount}.", fee=DataText(spec.name), amount=quote.money_shown(amount)
+            )
+        )
     return fees
 
 

@@ -19,8 +19,12 @@ from typing import Any
 import pycountry
 
 from ehub.core.currencies import UnknownCurrency, normalize_currency
+from ehub.core.money import quantum
 from ehub.customs.domain import (
+    CHARGE_KINDS,
+    DEFAULT_ROUNDING,
     ROUNDING_MODES,
+    ROUNDING_PER,
     SPECIFIC_UNITS,
     Condition,
     Destination,
@@ -34,6 +38,8 @@ from ehub.customs.domain import (
     RateTableVersion,
     Regime,
     Restriction,
+    Rounding,
+    RoundingRule,
     RuleBook,
     RuleRef,
     SpecificRate,
@@ -638,14 +644,7 @@ def _build_destination(
         currency = normalize_currency(reader.string(data, "currency", ""))
     except UnknownCurrency as exc:
         raise reader.fail("currency", str(exc)) from exc
-    rounding = reader.table(reader.get(data, "rounding", ""), "rounding")
-    reader.check_keys(rounding, {"mode", "per", "source"}, "rounding")
-    mode = reader.string(rounding, "mode", "rounding")
-    if mode not in ROUNDING_MODES:
-        raise reader.fail("rounding.mode", f"must be one of {', '.join(ROUNDING_MODES)}")
-    if reader.string(rounding, "per", "rounding") != "line":
-        raise reader.fail("rounding.per", "only 'line' (each duty, tax and fee line) is supported")
-    rounding_source = reader.source(rounding, "rounding", required=False)
+    rounding = _parse_rounding(reader, reader.get(data, "rounding", ""), currency)
     pieces = _parse_pieces(reader, data)
     params: dict[str, Param] = {}
     tables: dict[str, HsRateTable] = {}
@@ -681,8 +680,7 @@ def _build_destination(
         country=country,
         name=str(data.get("name") or country),
         currency=currency,
-        rounding=mode,
-        rounding_source=rounding_source,
+        rounding=rounding,
         carrier_fees_in_tax_base=bool(data.get("carrier_fees_in_tax_base", False)),
         default_channel=default_channel,
         regimes=tuple(regimes),
@@ -693,6 +691,84 @@ def _build_destination(
         notes=tuple(notes),
         first_date=min(r.validity.effective_from for r in regimes),
         files=tuple(files),
+    )
+
+
+ROUNDING_RULE_KEYS = {"mode", "increment", "per", "base_increment", "base_mode", "source"}
+
+
+def _parse_rounding(reader: _Reader, data: Any, currency: str) -> Rounding:
+    """``[rounding]`` and its optional ``[rounding.duty]``, ``[rounding.tax]``, ``[rounding.fee]``:
+    each key a kind table leaves out is taken from ``[rounding]``."""
+    table = reader.table(data, "rounding")
+    reader.check_keys(table, ROUNDING_RULE_KEYS | set(CHARGE_KINDS) | {"collected"}, "rounding")
+    collected = reader.string(table, "collected", "rounding", required=False) or None
+    if collected is not None and collected not in COLLECTED:
+        raise reader.fail("rounding.collected", f"must be one of {', '.join(sorted(COLLECTED))}")
+    top = _rounding_rule(reader, table, "rounding", currency, None)
+    if not top.source and (not top.is_default or top.mode != "half_up"):
+        raise reader.fail("rounding.source", "is required for a rule other than ehub's default")
+    rules: dict[str, RoundingRule] = {}
+    for kind in CHARGE_KINDS:
+        if kind not in table:
+            rules[kind] = top
+            continue
+        path = f"rounding.{kind}"
+        kind_table = reader.table(table[kind], path)
+        reader.check_keys(kind_table, ROUNDING_RULE_KEYS, path)
+        rules[kind] = _rounding_rule(reader, kind_table, path, currency, top)
+        if not rules[kind].source:
+            raise reader.fail(f"{path}.source", "is required (where the rule is published)")
+    rounding = Rounding(
+        duty=rules["duty"], tax=rules["tax"], fee=rules["fee"], mode=top.mode, collected=collected
+    )
+    return DEFAULT_ROUNDING if rounding.same_as(DEFAULT_ROUNDING) else rounding
+
+
+def _rounding_rule(
+    reader: _Reader, data: dict[str, Any], path: str, currency: str, inherit: RoundingRule | None
+) -> RoundingRule:
+    base = inherit or RoundingRule()
+    minor = quantum(currency)
+
+    def mode_of(key: str, default: str) -> str:
+        if key not in data:
+            if inherit is None and key == "mode":
+                raise reader.fail(f"{path}.mode", "is required")
+            return default
+        value = reader.string(data, key, path)
+        if value not in ROUNDING_MODES:
+            raise reader.fail(f"{path}.{key}", f"must be one of {', '.join(ROUNDING_MODES)}")
+        return value
+
+    def increment_of(key: str, default: Decimal | None) -> Decimal | None:
+        if key not in data:
+            return default
+        value = reader.decimal(data[key], f"{path}.{key}")
+        if value <= 0:
+            raise reader.fail(f"{path}.{key}", f"must be greater than 0, got {value}")
+        if value % minor != 0:
+            raise reader.fail(
+                f"{path}.{key}",
+                f"{value} is not a multiple of the {currency} minor unit {minor}",
+            )
+        return None if value == minor else value
+
+    per = base.per
+    if "per" in data:
+        per = reader.string(data, "per", path)
+        if per not in ROUNDING_PER:
+            raise reader.fail(f"{path}.per", f"must be one of {', '.join(ROUNDING_PER)}")
+    elif inherit is None:
+        raise reader.fail(f"{path}.per", "is required")
+    source = reader.source(data, path, required=False) or base.source
+    return RoundingRule(
+        mode=mode_of("mode", base.mode),
+        increment=increment_of("increment", base.increment),
+        per=per,
+        base_increment=increment_of("base_increment", base.base_increment),
+        base_mode=mode_of("base_mode", base.base_mode),
+        source=source,
     )
 
 

@@ -417,14 +417,22 @@ CASES = [
         "JP business: no 60% valuation",
         R("JP", price="16666", buyer_type="business"),
         regime="JP/regime/import",
-        tax="1667",
+        tax="1600",  # 10% of 16,666 rounded down to 16,000, then down to JPY 100 (JP.toml)
     ),
     case(
         "JP leather handbag never exempt",
+        R("JP", lines=[line("420221", "10000")]),
+        regime="JP/regime/import",
+        duty="600",  # 10% of 60% of 10,000
+        tax="600",  # 10% of 6,600 rounded down to 6,000
+        complete=True,
+    ),
+    case(
+        "JP base below JPY 1,000 is not taxed",
         R("JP", lines=[line("420221", "1000")]),
         regime="JP/regime/import",
-        duty="60",
-        tax="66",
+        duty="0",  # the base (60% of 1,000 = 600) is rounded down to 0
+        tax="0",
         complete=True,
     ),
     # --- KR: USD 150, USD 200 from the US ---
@@ -725,7 +733,7 @@ CASES = [
         "NO 2024-01-01 from the first krone",
         R("NO", price="350.00", channel="standard", date="2024-01-01"),
         regime="NO/regime/import",
-        tax="87.50",
+        tax="88.00",  # 87.50 rounded half up to whole kroner (NO.toml)
     ),
     # --- CN: CBEC limits, comprehensive tax; postal articles ---
     case(

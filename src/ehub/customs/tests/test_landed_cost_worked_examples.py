@@ -13,17 +13,19 @@ example's inputs. Conventions:
   (``NO_STORED_RATES``), so a missing pair fails loudly instead of silently using a test rate.
 - The date is the example's date when the engine holds rules for it, otherwise a date on which the
   same rules are in force (the docstring says why).
-- Where the source rounds differently from the engine (whole kroner, a result rounded in another
-  currency), the test asserts what the engine computes and shows how the published figure follows
-  from it.
+- Where the destination's rounding rule is modelled (``[rounding]`` in its rule file: NO whole
+  kroner, NL duty down to the cent, JP bases down to JPY 1,000 and tax totals down to JPY 100),
+  the test asserts the published figures exactly. Where a source rounds in a way the rules do not
+  model (a result rounded in another currency), the test asserts what the engine computes and
+  shows how the published figure follows from it.
 - An example the engine disagrees with because of a real engine or data gap is kept and marked
   ``xfail(strict=True)`` with the exact difference.
 
-Covered (2026-11-23): NL (for the EU rules), AU, NZ, SG, CA, BR, IN, NO, CH; FI has the issue's own
-example (``test_landed_cost_issue_example.py``). No official worked example with full arithmetic
-was found for GB, US, JP, KR, CN, MX, MY, TH, ID, VN, PH or SA; examples found for them were from
-forwarders or forums, predate the rules ehub holds, or rely on facts the contract cannot express
-(gift consignments, the CN dutiable-value table for postal articles).
+Covered (2026-11-23): NL (for the EU rules), AU, NZ, SG, CA, BR, IN, NO, CH, JP; FI has the issue's
+own example (``test_landed_cost_issue_example.py``). No official worked example with full
+arithmetic was found for GB, US, KR, CN, MX, MY, TH, ID, VN, PH or SA; examples found for them were
+from forwarders or forums, predate the rules ehub holds, or rely on facts the contract cannot
+express (the CN dutiable-value table for postal articles).
 """
 
 from __future__ import annotations
@@ -74,11 +76,6 @@ def _only(entries: list[dict[str, Any]]) -> dict[str, Any]:
 def _rate(entry: dict[str, Any]) -> Decimal:
     assert entry["rate"] is not None
     return Decimal(entry["rate"])
-
-
-def _whole_units(value: str) -> Decimal:
-    """Round an engine amount to whole currency units, half up (how toll.no shows its figures)."""
-    return Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,6 +163,48 @@ def test_nl_belastingdienst_handbag_199_duty_3pc_on_cif_and_vat_on_duty_inclusiv
     assert (_rate(vat), vat["base"], vat["amount"]) == (Decimal("0.21"), "241.02", "50.61")
     assert result["import_charges_total"] == "57.63"
     assert result["landed_total"] == "291.63"
+
+
+def test_nl_belastingdienst_suit_from_a_friend_duty_2_5pc_rounded_down_to_the_cent():
+    """Belastingdienst example for a parcel from a private person (official; rounds duty down).
+
+    Source: Belastingdienst, "Rekenvoorbeeld invoerrechten voor pakjes van particulieren",
+    https://www.belastingdienst.nl/wps/wcm/connect/bldcontentnl/belastingdienst/prive/douane/goederen_ontvangen_uit_het_buitenland/van_particulieren_aan_particulieren/rekenvoorbeeld:
+
+        "U krijgt een pak toegezonden van een vriend uit Hong Kong. De omgerekende waarde van het
+        maatpak is € 200. ... Verzendkosten (bijvoorbeeld € 25) € 25; Verzekeringskosten (in dit
+        voorbeeld € 10) € 10; U moet invoerrechten betalen over: € 200 + € 25 + € 10 = € 235;
+        Invoerrechten: 2,5% van € 235 = € 5,87; U moet btw (omzetbelasting) betalen over: € 200 +
+        € 25 + € 10 + € 5,87 = € 240,87; btw voor dit maatpak: 21% van € 240,87 = € 50,58;
+        Totaal (prijs, kosten, belastingen) € 291,45. U betaalt in dit voorbeeld € 56,45 aan
+        belastingen bij invoer (€ 5,87 + € 50,58)."
+
+    2.5% of EUR 235 is 5.875: the published EUR 5.87 is rounded down, which NL.toml models
+    (``[rounding.duty] mode = "down"``, citing this page). The 2.5% duty is the example's input
+    (``duty_rate``). The suit is worth more than the EUR 45 gift relief, so it is taxed in full
+    as any consignment above EUR 150: channel ``no_ioss`` (taxes at import). Date 2026-03-01.
+    """
+    result = _quote(
+        _request(
+            "NL",
+            "EUR",
+            "2026-03-01",
+            [line("620311", "200.00", origin="HK", duty_rate="0.025")],
+            ship_from="HK",
+            channel="no_ioss",
+            shipping="25.00",
+            insurance="10.00",
+        )
+    )
+
+    assert regime_id(result) == "EU/regime/standard-import"
+    assert result["collected"] == "at_border"
+    duty = _only(result["duties"])
+    assert (_rate(duty), duty["base"], duty["amount"]) == (Decimal("0.025"), "235.00", "5.87")
+    vat = _only(result["taxes"])
+    assert (_rate(vat), vat["base"], vat["amount"]) == (Decimal("0.21"), "240.87", "50.58")
+    assert result["import_charges_total"] == "56.45"
+    assert result["landed_total"] == "291.45"
 
 
 # --------------------------------------------------------------------------------------------
@@ -567,10 +606,10 @@ def test_no_toll_skirt_example_duty_on_price_plus_shipping_vat_on_duty_inclusive
     Inputs: duty 10.7% is the example's input (NO.toml holds no duty rates) -> ``duty_rate``;
     VAT 25% is rule data. The store charged no Norwegian VAT, i.e. it is not VOEC-registered, so
     the channel is ``standard`` (under VOEC, ehub would charge VAT at sale and no duty).
-    Rounding: toll.no shows whole kroner; ehub rounds each line to the øre: duty 133.75, VAT 25% of
-    1,383.75 = 345.94, total 1,729.69. Rounded to whole kroner these give the published 134, 346
-    and 1,730 (1,384 for the basis). The usual clearance fee of the shipping agent is not a public
-    charge and is not in the example. Date 2024-11-13 (page update; VAT 25%, no NOK 350 exemption).
+    Rounding: NO.toml rounds Customs' duty and VAT half up to whole kroner, per line, so the
+    duty of 133.75 is 134 and enters the basis as such (1,384), as published. The usual clearance
+    fee of the shipping agent is not a public charge and is not in the example. Date 2024-11-13
+    (page update; VAT 25%, no NOK 350 exemption).
     """
     result = _quote(
         _request(
@@ -588,14 +627,10 @@ def test_no_toll_skirt_example_duty_on_price_plus_shipping_vat_on_duty_inclusive
     assert result["collected"] == "at_border"
     assert result["customs_value"] == "1250.00"
     duty = _only(result["duties"])
-    assert (duty["base"], duty["amount"]) == ("1250.00", "133.75")
+    assert (duty["base"], duty["amount"]) == ("1250.00", "134.00")
     vat = _only(result["taxes"])
-    assert (_rate(vat), vat["base"], vat["amount"]) == (Decimal("0.25"), "1383.75", "345.94")
-    assert result["landed_total"] == "1729.69"
-    assert _whole_units(duty["amount"]) == 134
-    assert _whole_units(vat["base"]) == 1384
-    assert _whole_units(vat["amount"]) == 346
-    assert _whole_units(result["landed_total"]) == 1730
+    assert (_rate(vat), vat["base"], vat["amount"]) == (Decimal("0.25"), "1384.00", "346.00")
+    assert result["landed_total"] == "1730.00"
 
 
 def test_no_toll_business_examples_vat_only_and_duty_plus_vat_on_cif():
@@ -610,10 +645,10 @@ def test_no_toll_business_examples_vat_only_and_duty_plus_vat_on_cif():
         Customs duty (50 600 x 10.7 %) NOK 5,414  VAT (56,014 x 25 %) NOK 14,004  Sum NOK 70,018"
 
     Duty rates (0 and 10.7%) are the examples' inputs -> ``duty_rate``; VAT 25% is rule data.
-    Business buyer, ``standard`` channel. Rounding: ehub keeps øre (VAT 5,337.50; duty 5,414.20,
-    VAT 25% of 56,014.20 = 14,003.55, total 70,017.75); rounded half up to whole kroner they give
-    every published figure. The page says it predates the Customs Duty Act of 2023-01-01, so the
-    test uses 2022-12-01 (VAT 25%, same valuation).
+    Business buyer, ``standard`` channel. Rounding (NO.toml, whole kroner half up per line): VAT
+    5,337.50 -> 5,338; duty 5,414.20 -> 5,414, then VAT 25% of 56,014 = 14,003.50 -> 14,004, as
+    published (rounding down would give 5,337 and 14,003). The page says it predates the Customs
+    Duty Act of 2023-01-01, so the test uses 2022-12-01 (VAT 25%, same valuation).
     """
     building = _quote(
         _request(
@@ -631,9 +666,8 @@ def test_no_toll_business_examples_vat_only_and_duty_plus_vat_on_cif():
     assert building["customs_value"] == "21350.00"
     assert building["duty_total"] == "0.00"
     vat = _only(building["taxes"])
-    assert (vat["base"], vat["amount"]) == ("21350.00", "5337.50")
-    assert _whole_units(vat["amount"]) == 5338
-    assert _whole_units(building["landed_total"]) == 26688
+    assert (vat["base"], vat["amount"]) == ("21350.00", "5338.00")
+    assert building["landed_total"] == "26688.00"
 
     trousers = _quote(
         _request(
@@ -648,14 +682,21 @@ def test_no_toll_business_examples_vat_only_and_duty_plus_vat_on_cif():
         )
     )
     duty = _only(trousers["duties"])
-    assert (duty["base"], duty["amount"]) == ("50600.00", "5414.20")
+    assert (duty["base"], duty["amount"]) == ("50600.00", "5414.00")
     vat = _only(trousers["taxes"])
-    assert (vat["base"], vat["amount"]) == ("56014.20", "14003.55")
-    assert trousers["landed_total"] == "70017.75"
-    assert _whole_units(duty["amount"]) == 5414
-    assert _whole_units(vat["base"]) == 56014
-    assert _whole_units(vat["amount"]) == 14004
-    assert _whole_units(trousers["landed_total"]) == 70018
+    assert (vat["base"], vat["amount"]) == ("56014.00", "14004.00")
+    assert trousers["landed_total"] == "70018.00"
+
+
+def test_no_voec_vat_charged_by_the_seller_stays_in_ore():
+    """Norway's whole-kroner rounding is Customs' (``collected = "at_border"`` in NO.toml): VAT a
+    VOEC seller charges at checkout keeps øre (25% of NOK 1,250.50 = 312.625 -> 312.63)."""
+    result = _quote(
+        _request("NO", "NOK", "2026-03-01", [line("620452", "1000.50")], shipping="250.00")
+    )
+    assert regime_id(result) == "NO/regime/VOEC"
+    assert result["collected"] == "at_checkout"
+    assert _only(result["taxes"])["amount"] == "312.63"
 
 
 # --------------------------------------------------------------------------------------------
@@ -720,3 +761,65 @@ def test_ch_bazg_vacuum_cleaner_example_post_fees_in_taxable_value():
     assert vat["amount"] == "15.93"
     assert result["landed_total"] == "175.18"  # 159.25 + 15.93; Post costs are carrier charges
     assert result["complete"] is True
+
+
+# --------------------------------------------------------------------------------------------
+# Japan: Japan Customs, Customs Answer 1111
+# --------------------------------------------------------------------------------------------
+
+
+def test_jp_customs_answer_1111_bases_down_to_1000_yen_tax_totals_down_to_100_yen():
+    """Japan Customs' calculation example for two items (official).
+
+    Source: Japan Customs, "1111 Calculation Method of Amount of Tariff Duty, Consumption Tax,
+    etc", https://www.customs.go.jp/english/c-answer_e/imtsukan/1111_e.htm (the stored copy of
+    the page shows the example as a chart; its text was read from the copy at
+    https://www.scribd.com/document/533923890/JAPAN-Consumption-Tax-Rate):
+
+        "A 534,795yen 14% 7.8%(Standard tax rate) 22/78
+        534,000 yen x 0.14 = 74,760 yen (Before rounding) ... 74,700 yen (After rounding)
+        (Amount of tax base for consumption tax) 609,495 yen 609,000 yen x 0.078 = 47,502 yen
+        (Before rounding) ... 47,500 yen (After rounding)
+        47,500 yen x 22 / 78 = 13,397 yen (Fractions smaller than a yen omitted)
+        B 126,258 yen 14% 6.24%(Reduced tax rate) 22/78
+        126,000 yen x 0.14 = 17,640 yen ... 143,858 yen 143,000 yen x 0.0624 = 8,923 yen ...
+        8,900 yen x 22 / 78 = 2,510 yen
+        (Amount of tariff duty) 92,400 yen -> 92,400 yen
+        (Amount of consumption tax) 56,425 yen -> 56,400 yen
+        (Amount of local consumption tax) 15,907 yen -> 15,900 yen"
+
+    JP.toml models the rounding: each line's base down to JPY 1,000 and each tax's total down to
+    JPY 100 (``per = "total"``). Inputs: the CIF prices (business import: no 60% personal-use
+    valuation, no separate freight), the 14% duty (``duty_rate``) and, for B, the reduced 8%
+    (``tax_rate``: JP.toml does not model the food rate). ehub charges consumption tax as one
+    10% (8%) tax where Japan splits it into national 7.8% (6.24%) and local 22/78 of it; the
+    published totals agree: 56,400 + 15,900 = 72,300. Differences that remain in general: Japan
+    adds each item's duty rounded down to JPY 100 (74,700) to the consumption-tax base where ehub
+    adds the unrounded line (74,760; both give 609,000 here), and computes the local tax on the
+    national tax (a difference of at most JPY 100). Date 2026-03-01 (the 7.8% + 2.2% since
+    2019-10-01).
+    """
+    result = _quote(
+        _request(
+            "JP",
+            "JPY",
+            "2026-03-01",
+            [
+                line("420292", "534795", duty_rate="0.14"),
+                line("210690", "126258", duty_rate="0.14", tax_rate="0.08"),
+            ],
+            buyer_type="business",
+        )
+    )
+
+    assert regime_id(result) == "JP/regime/import"
+    assert result["collected"] == "at_border"
+    a, b = result["duties"]
+    assert (a["base"], a["amount"]) == ("534000", "74760")  # 534,000 yen x 0.14
+    assert (b["base"], b["amount"]) == ("126000", "17640")  # 126,000 yen x 0.14
+    assert result["duty_total"] == "92400"  # 92,400 yen -> 92,400 yen
+    standard, reduced = result["taxes"]
+    assert (_rate(standard), standard["base"]) == (Decimal("0.10"), "609000")
+    assert (_rate(reduced), reduced["base"]) == (Decimal("0.08"), "143000")
+    assert result["tax_total"] == "72300"  # 56,400 + 15,900
+    assert result["import_charges_total"] == "164700"

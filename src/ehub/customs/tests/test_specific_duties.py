@@ -132,10 +132,11 @@ def _jp_batik(price: str, **kw: Any) -> dict[str, Any]:
 
 def test_jp_cotton_fabric_ad_valorem_alternative_wins_for_dear_cloth():
     # JPY 20,000 batik, 2.3 m2; customs value 60% = 12,000 (personal use)
-    # 5.6% = 672 against 4.4% = 528 + 1.52 x 2.3 = 3.496 -> 531.496: 672 is the greater
+    # 5.6% = 672 against 4.4% = 528 + 1.52 x 2.3 = 3.496 -> 531.496: 672 is the greater,
+    # rounded down to JPY 100 (Japan's rounding, JP.toml)
     result = _jp_batik("20000", supplementary_quantity="2.3", supplementary_unit="m2")
     (duty,) = result["duties"]
-    assert (duty["rate"], duty["base"], duty["amount"]) == ("0.056", "12000", "672")
+    assert (duty["rate"], duty["base"], duty["amount"]) == ("0.056", "12000", "600")
     assert duty["specific"] == {
         "amount_per_unit": "1.52",
         "unit": "m2",
@@ -145,15 +146,16 @@ def test_jp_cotton_fabric_ad_valorem_alternative_wins_for_dear_cloth():
         "applied": False,
     }
     assert result["complete"] is True
-    # consumption tax 10% on 12,000 + 672
-    assert result["tax_total"] == "1267"
+    # consumption tax 10% on 12,000 + 672 = 12,672, rounded down to 12,000
+    assert result["tax_total"] == "1200"
 
 
 def test_jp_cotton_fabric_compound_wins_for_cheap_cloth():
-    # JPY 20,000, 500 m2 (a bolt): 4.4% of 12,000 = 528 + 1.52 x 500 = 760 -> 1,288 > 672
+    # JPY 20,000, 500 m2 (a bolt): 4.4% of 12,000 = 528 + 1.52 x 500 = 760 -> 1,288 > 672,
+    # rounded down to JPY 100
     result = _jp_batik("20000", supplementary_quantity="500", supplementary_unit="m2")
     (duty,) = result["duties"]
-    assert (duty["rate"], duty["amount"]) == ("0.044", "1288")
+    assert (duty["rate"], duty["amount"]) == ("0.044", "1200")
     assert duty["specific"]["applied"] is True
     assert any("the greater of 5.6% of JPY 12000" in text for text in result["explanation"])
 
