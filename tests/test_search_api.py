@@ -267,7 +267,8 @@ def test_a_parent_category_newest_first_pages_through_its_children_in_date_order
     assert seen == ids
     with_text = everything(category="food-drink", sort="newest", q="tea")
     tea_ids = [i["id"] for i in with_text["items"]]
-    assert tea_ids and tea_ids == [i for i in ids if i in set(tea_ids)]
+    assert tea_ids
+    assert tea_ids == [i for i in ids if i in set(tea_ids)]
 
 
 def test_origin_filter(catalog):
