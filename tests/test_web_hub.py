@@ -172,8 +172,11 @@ def test_a_weight_the_service_refuses_is_shown_on_the_weight_field():
     response = operator().post(f"/hub/parcels/{s.code}/weigh/", {"weight_grams": 80000}, **EN)
     assert response.status_code == 422
     assert re.search(
-        r'<ul class="errorlist" role="alert"><li>the measured weight must be', html_of(response)
+        r'<div id="id_weight_grams_error" role="alert"><ul class="errorlist">'
+        r"<li>the measured weight must be",
+        html_of(response),
     )
+    assert 'aria-describedby="id_weight_grams_error"' in html_of(response)  # on the input
     assert Parcel.objects.get(pk=s.parcel.pk).status == "handed_over"
 
 

@@ -57,3 +57,19 @@ def test_the_pages_render_in_chinese_and_malay(client, db):
     assert english_footer in client.get("/my/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert english_footer not in malay
     assert english_footer not in chinese
+
+
+BRACE_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@pytest.mark.parametrize("language", sorted(CATALOG_LANGUAGES))
+def test_message_templates_keep_their_named_placeholders(language):
+    """Domain message templates (``{name}``, ehub.core.messages) keep exactly their placeholders."""
+    broken = []
+    for message in load_catalog(language):
+        if not message.id or not isinstance(message.id, str) or not message.string:
+            continue
+        wanted = sorted(set(BRACE_PLACEHOLDER.findall(message.id)))
+        if wanted and sorted(set(BRACE_PLACEHOLDER.findall(message.string))) != wanted:
+            broken.append((message.id, message.string))
+    assert broken == []

@@ -23,6 +23,14 @@ def product_get_for_seller(*, seller: Seller, product_id: int) -> Product:
     return product
 
 
+def variant_get_for_product(*, product: Product, variant_id: int) -> Variant:
+    """One of ``product``'s variants (from its prefetched ones), else a 404."""
+    for variant in product.variants.all():
+        if variant.pk == variant_id:
+            return variant
+    raise NotFound("no such variant", code=CatalogErrorCode.VARIANT_NOT_FOUND)
+
+
 def _with_children(products: QuerySet[Product]) -> QuerySet[Product]:
     return products.select_related("category", "seller").prefetch_related(
         "translations",

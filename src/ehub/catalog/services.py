@@ -8,6 +8,7 @@ from typing import Any
 import pycountry
 from babel.core import Locale, UnknownLocaleError
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from ehub.accounts.models import User
 from ehub.catalog.errors import CatalogErrorCode
@@ -20,7 +21,7 @@ from ehub.catalog.models import (
     Variant,
 )
 from ehub.core.currencies import currency_exponent
-from ehub.core.errors import Conflict, DomainError
+from ehub.core.errors import Conflict, DomainError, NotFound
 from ehub.core.events import audit_record
 from ehub.core.money import Money, MoneyError, to_decimal
 from ehub.customs.nomenclature import hs_code_clean
@@ -289,9 +290,25 @@ def _write_children(product: Product, data: ProductInput, *, replace_variants: b
             },
         )
     if replace_variants:
-        Variant.objects.filter(product=product).exclude(
+        gone = Variant.objects.filter(product=product).exclude(
             sku__in=[v.sku for v in data.variants]
-        ).delete()
+        )
+        try:
+            gone.delete()
+        except ProtectedError as exc:
+            # Orders keep pointing at what was sold: such a variant stays (the caller's
+            # transaction rolls back whatever was written above).
+            skus = dict(gone.values_list("pk", "sku"))
+            ordered = sorted(
+                {skus[i] for i in (getattr(o, "variant_id", None) for o in exc.protected_objects)
+                 if i in skus}
+            )  # fmt: skip
+            raise Conflict(
+                f"SKU {', '.join(ordered)} has been ordered: it cannot be removed or renamed;"
+                " set its stock to 0 instead",
+                {"field": "variants", "sku": ordered[0] if ordered else None},
+                code=CatalogErrorCode.VARIANT_ORDERED,
+            ) from exc
 
 
 def _category_id(slug: str | None) -> int | None:
@@ -406,6 +423,54 @@ def product_patch(*, product: Product, actor: User | None, data: dict[str, Any])
             merged["translations"] = {**merged["translations"], **(value or {})}
         else:
             merged[key] = value
+    return product_replace(product=product, actor=actor, data=merged)
+
+
+def _variant_index(variants: list[dict[str, Any]], sku: str) -> int:
+    for index, variant in enumerate(variants):
+        if variant["sku"] == sku:
+            return index
+    raise NotFound(f"no variant {sku}", code=CatalogErrorCode.VARIANT_NOT_FOUND)
+
+
+@transaction.atomic
+def product_variant_save(
+    *, product: Product, actor: User | None, data: dict[str, Any], sku: str | None = None
+) -> Product:
+    """Add a variant to ``product`` (``sku`` None) or change the variant ``sku`` (a new SKU in
+    ``data`` renames it), keeping the others and their order; checked as ``product_replace``
+    checks a whole product (a 422 names ``variants[i].<field>``)."""
+    merged = product_as_input(product)
+    variants = merged["variants"]
+    new_sku = str(data.get("sku") or "").strip()
+    if sku is None:
+        if any(v["sku"] == new_sku for v in variants):
+            raise Conflict(
+                f"this product already has a variant with SKU {new_sku}",
+                {"field": f"variants[{len(variants)}].sku", "sku": new_sku},
+                code=CatalogErrorCode.DUPLICATE_SKU,
+            )
+        variants.append(dict(data))
+    else:
+        index = _variant_index(variants, sku)
+        variants[index] = {**variants[index], **data}
+    return product_replace(product=product, actor=actor, data=merged)
+
+
+@transaction.atomic
+def product_variant_remove(*, product: Product, actor: User | None, sku: str) -> Product:
+    """Take the variant ``sku`` off ``product``. The last variant stays (409 ``last_variant``:
+    archive the product instead); a variant that was ordered stays (409 ``variant_ordered``)."""
+    merged = product_as_input(product)
+    index = _variant_index(merged["variants"], sku)
+    if len(merged["variants"]) == 1:
+        raise Conflict(
+            f"SKU {sku} is the product's only variant: a product needs at least one;"
+            " add another first, or archive the product",
+            {"field": "variants", "sku": sku},
+            code=CatalogErrorCode.LAST_VARIANT,
+        )
+    del merged["variants"][index]
     return product_replace(product=product, actor=actor, data=merged)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from ehub.core.errors import NotFound
-from ehub.logistics.domain import EXCEPTION_STATES, WeightCheck
+from ehub.logistics.domain import EXCEPTION_STATES, RETURN_STATES, WeightCheck
 from ehub.logistics.errors import LogisticsErrorCode
 from ehub.logistics.models import Hub, Manifest, Parcel, Route, TrackingEvent
 from ehub.orders.models import Order, OrderParcel
@@ -35,6 +35,16 @@ def parcels_for_seller(*, seller: Any, status: str | None = None) -> QuerySet[Pa
     if status:
         parcels = parcels.filter(status=status)
     return parcels.order_by("-created_at", "-id")
+
+
+def parcel_returns_for_seller(*, seller: Any) -> QuerySet[Parcel]:
+    """The seller's parcels coming back (returning: the seller says when it has them, and
+    whether to restock) or back (returned), most recently moved first."""
+    return (
+        Parcel.objects.filter(order_parcel__seller=seller, status__in=list(RETURN_STATES))
+        .select_related("order_parcel__order")
+        .order_by("-updated_at", "-id")
+    )
 
 
 def order_parcels_to_ship(*, seller: Any) -> QuerySet[OrderParcel]:

@@ -10,3 +10,4 @@ class SellerErrorCode(StrEnum):
     ILLEGAL_VERIFICATION_TRANSITION = "illegal_verification_transition"
     REJECTION_NEEDS_REASON = "rejection_needs_reason"
     API_KEY_NOT_FOUND = "api_key_not_found"
+    VERIFIED_DETAILS_LOCKED = "verified_details_locked"

@@ -41,6 +41,11 @@ def seller_from_api_key(*, raw_key: str) -> Seller | None:
     return key.seller
 
 
+def seller_api_key_list(*, seller: Seller) -> list[SellerApiKey]:
+    """The seller's API keys, newest first, revoked ones included (never their secret)."""
+    return list(seller.api_keys.select_related("created_by").order_by("-created_at", "-id"))
+
+
 def seller_list(*, verified_only: bool = True) -> list[Seller]:
     sellers = Seller.objects.all()
     if verified_only:

@@ -168,13 +168,35 @@ def seller_register(*, user: User, slug: str | None = None, **details: Any) -> S
     return seller
 
 
+def _verified_identity_check(seller: Seller, field: str, value: str) -> None:
+    if seller.verification_status == VerificationStatus.VERIFIED and value != getattr(
+        seller, field
+    ):
+        raise DomainError(
+            SellerErrorCode.VERIFIED_DETAILS_LOCKED,
+            f"your business is verified: its {field.replace('_', ' ')} cannot change;"
+            " sign the new business up separately or contact support",
+            {"field": field},
+            status=409,
+        )
+
+
 @transaction.atomic
 def seller_update(*, seller: Seller, actor: User | None, **details: Any) -> Seller:
+    """Change the seller's details. A new country re-checks the registration number and the
+    region against it; a verified seller cannot change its country or registration number
+    (409 ``verified_details_locked``)."""
     cleaned = seller_clean(details, current_country=seller.country)
-    if "registration_number" in cleaned:
+    country = cleaned.get("country", seller.country)
+    _verified_identity_check(seller, "country", country)
+    if "registration_number" in cleaned or country != seller.country:
         cleaned["registration_number"] = registration_number_clean(
-            country=cleaned.get("country", seller.country), number=cleaned["registration_number"]
+            country=country,
+            number=cleaned.get("registration_number", seller.registration_number),
         )
+        _verified_identity_check(seller, "registration_number", cleaned["registration_number"])
+    if country != seller.country and "region" not in cleaned and seller.region:
+        cleaned["region"] = ""  # the old country's region means nothing in the new one
     changed = sorted(k for k, v in cleaned.items() if getattr(seller, k) != v)
     for key in changed:
         setattr(seller, key, cleaned[key])

@@ -36,6 +36,7 @@ from ehub.web.buyer_forms import (
     SignInForm,
     SignUpForm,
 )
+from ehub.web.errors import error_message
 from ehub.web.selectors import variant_titles
 from ehub.web.views import shop_for
 
@@ -84,7 +85,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 )
             except DomainError as exc:
                 field = exc.detail.get("field") if isinstance(exc.detail, dict) else None
-                form.add_error(field if field in form.fields else None, exc.message)
+                form.add_error(field if field in form.fields else None, error_message(exc))
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return HttpResponseRedirect(_next_url(request))
@@ -137,7 +138,7 @@ def cart_add(request: HttpRequest, market_code: str) -> HttpResponse:
             quantity=form.cleaned_data["quantity"],
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_message(exc))
         return HttpResponseRedirect(_next_url(request, f"/{shop.code}/cart/"))
     messages.success(request, _("Added to your cart."))
     return HttpResponseRedirect(f"/{shop.code}/cart/")
@@ -163,7 +164,7 @@ def cart_update(request: HttpRequest, market_code: str) -> HttpResponse:
                     quantity=quantity,
                 )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, error_message(exc))
     else:
         messages.error(request, _("Choose a quantity from 0 to 99."))
     return HttpResponseRedirect(f"/{shop.code}/cart/")
@@ -195,7 +196,7 @@ def checkout(request: HttpRequest, market_code: str) -> HttpResponse:
                 resident_id=data.get("resident_id") or "",
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, error_message(exc))
         else:
             return HttpResponseRedirect(f"/{shop.code}/checkout/{quote.public_id}/")
     status = 400 if request.method == "POST" else 200
@@ -247,7 +248,7 @@ def checkout_place(request: HttpRequest, market_code: str, quote_id: str) -> Htt
             order=order, buyer=request.user, return_url=f"/orders/{order.pk}/"
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_message(exc))
         return HttpResponseRedirect(f"/{shop.code}/checkout/{quote_id}/")
     return HttpResponseRedirect(started.payment.redirect_url)
 
@@ -310,6 +311,6 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
             raise Http404("no such action")
     except DomainError as exc:
         context = _order_context(request, order_id)
-        context["error"] = exc.message
+        context["error"] = error_message(exc)
         return render(request, "web/order.html", context, status=exc.status)
     return HttpResponseRedirect(f"/orders/{order.pk}/")

@@ -10,7 +10,9 @@ a translation.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,16 @@ CATALOG_LANGUAGES = {"zh-hans": "zh_Hans", "ms": "ms"}
 # Where user-facing strings live: the web app's templates and Python (views, forms).
 TEMPLATE_DIRS = [PACKAGE_DIR / "web" / "templates"]
 PYTHON_DIRS = [PACKAGE_DIR / "web"]
+# Domain modules whose sentences reach the pages as ``ehub.core.messages.message(...)`` values
+# (templates with ``{name}`` placeholders): the landed-cost explanation, the reasons a product
+# cannot be sold.
+MESSAGE_MODULES = [
+    PACKAGE_DIR / "customs" / "domain.py",
+    PACKAGE_DIR / "checkout" / "pricing.py",
+    PACKAGE_DIR / "checkout" / "domain.py",
+]
+# The rule files' user-facing texts (shown in the explanation and as refusal reasons).
+RULE_FILES_DIR = PACKAGE_DIR / "customs" / "rules"
 KEYWORDS = {
     "gettext": None,
     "gettext_lazy": None,
@@ -46,9 +58,11 @@ class Message:
     location: tuple[str, int]
 
 
-def _extract(source: str, filename: str) -> Iterator[Message]:
+def _extract(
+    source: str, filename: str, keywords: Iterable[str] = KEYWORDS.keys()
+) -> Iterator[Message]:
     for lineno, funcname, messages, _comments in extract_python(
-        io.BytesIO(source.encode("utf-8")), KEYWORDS.keys(), [], {"encoding": "utf-8"}
+        io.BytesIO(source.encode("utf-8")), list(keywords), [], {"encoding": "utf-8"}
     ):
         spec = KEYWORDS.get(funcname)
         context = None
@@ -59,12 +73,49 @@ def _extract(source: str, filename: str) -> Iterator[Message]:
             yield Message((messages[0], messages[1]), None, (filename, lineno))
         else:
             text = messages if isinstance(messages, str) else (messages or (None,))[0]
-            if text:
+            if text and (funcname != "message" or translatable(text)):
                 yield Message(text, context, (filename, lineno))
 
 
+ONLY_PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def translatable(template: str) -> bool:
+    """Whether a message template has anything to translate: not a bare placeholder such as
+    ``"{note}"`` (punctuation counts: ``"{regime}."`` ends with a full stop, ``。`` in Chinese)."""
+    return ONLY_PLACEHOLDER.fullmatch(template) is None
+
+
+def rule_file_texts(path: Path) -> Iterator[str]:
+    """The user-facing texts of one rule file: notes, regime names, notes and refusals,
+    surcharge labels, fee names, restriction reasons (docs/landed-cost.md §3)."""
+    data = tomllib.loads(path.read_text("utf-8"))
+    yield from data.get("notes", [])
+    for regime in data.get("regimes", []):
+        yield regime["name"]
+        yield from regime.get("notes", [])
+        if regime.get("refuse"):
+            yield regime["refuse"]
+        for extra in regime.get("extra_duties", []):
+            yield extra["label"]
+        for fee in regime.get("fees", []):
+            yield fee["name"]
+    for restriction in data.get("restricted", []):
+        yield restriction["reason"]
+
+
+def _rule_file_messages(path: Path) -> Iterator[Message]:
+    name = str(path.relative_to(PACKAGE_DIR))
+    lines = path.read_text("utf-8").splitlines()
+    for text in rule_file_texts(path):
+        if not text:
+            continue
+        lineno = next((i for i, line in enumerate(lines, 1) if text in line), 1)
+        yield Message(text, None, (name, lineno))
+
+
 def messages() -> list[Message]:
-    """Every translatable message in the templates and Python sources, in file order."""
+    """Every translatable message in the templates, Python sources and rule files, in file order."""
     found: list[Message] = []
     for root in TEMPLATE_DIRS:
         for path in sorted(root.rglob("*.html")):
@@ -76,6 +127,11 @@ def messages() -> list[Message]:
                 continue
             name = str(path.relative_to(PACKAGE_DIR))
             found += _extract(path.read_text("utf-8"), name)
+    for path in MESSAGE_MODULES:
+        name = str(path.relative_to(PACKAGE_DIR))
+        found += _extract(path.read_text("utf-8"), name, ["message"])
+    for path in sorted(RULE_FILES_DIR.glob("*.toml")):
+        found += _rule_file_messages(path)
     return found
 
 

@@ -11,9 +11,11 @@ import pycountry
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ehub.catalog.models import Product, ProductStatus
+from ehub.catalog.models import Product, ProductStatus, Variant
 from ehub.core.errors import DomainError
+from ehub.sellers.models import Seller
 from ehub.web import i18n
+from ehub.web.errors import error_message
 
 # The product languages edited side by side: (catalog code, form field suffix).
 PRODUCT_LANGUAGES = [("en", "en"), ("zh-Hans", "zh_hans"), ("ms", "ms")]
@@ -35,9 +37,9 @@ def domain_error_to_form(form: forms.Form, exc: DomainError) -> None:
     name = str(detail.get("field") or "")
     field = FIELD_ALIASES.get(name, name.split(".")[-1] if name.startswith("variants[") else name)
     if field in form.fields:
-        form.add_error(field, exc.message)
+        form.add_error(field, error_message(exc))
     else:
-        form.add_error(None, exc.message)
+        form.add_error(None, error_message(exc))
 
 
 # Service field names (``variants[0].price``, ``translations.en.title``) → form fields.
@@ -77,6 +79,132 @@ class SellerSignupForm(forms.Form):
     def details(self) -> dict[str, Any]:
         """The seller details for ``sellers.services.seller_register`` (empty ones left out)."""
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class SellerProfileForm(SellerSignupForm):
+    """The business details of a signed-up seller, with its description in each page language.
+    Every field is sent to ``sellers.services.seller_update``, which keeps what did not change
+    and refuses what may not (a verified seller's country or registration number)."""
+
+    display_name = forms.CharField(label=_("Display name (shown to buyers)"), max_length=200)
+    description_en = forms.CharField(
+        label=_("About the business"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    description_zh_hans = forms.CharField(
+        label=_("About the business"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    description_ms = forms.CharField(
+        label=_("About the business"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A currency the seller already has stays choosable (else the page would switch it).
+        current = str(self.initial.get("payout_currency") or "")
+        currencies = cast(forms.ChoiceField, self.fields["payout_currency"])
+        if current and current not in PAYOUT_CURRENCIES:
+            currencies.choices = [(current, current), *[(c, c) for c in PAYOUT_CURRENCIES]]
+
+    @classmethod
+    def initial_for(cls, seller: Seller) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(seller, name) for name in SELLER_DETAIL_FIELDS}
+        for code, suffix in PRODUCT_LANGUAGES:
+            initial[f"description_{suffix}"] = (seller.description or {}).get(code, "")
+        return initial
+
+    def details_for(self, seller: Seller) -> dict[str, Any]:
+        """Every detail for ``seller_update``: the three languages' descriptions replaced
+        (empty ones dropped), the others kept."""
+        details = {name: self.cleaned_data[name] for name in SELLER_DETAIL_FIELDS}
+        edited = {code for code, _suffix in PRODUCT_LANGUAGES}
+        description = {k: v for k, v in (seller.description or {}).items() if k not in edited}
+        for code, suffix in PRODUCT_LANGUAGES:
+            text = self.cleaned_data[f"description_{suffix}"].strip()
+            if text:
+                description[code] = text
+        return {**details, "description": description}
+
+
+# The seller fields the sign-up and profile forms share (as ``seller_update`` names them).
+SELLER_DETAIL_FIELDS = [
+    "legal_name",
+    "display_name",
+    "country",
+    "region",
+    "city",
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "registration_number",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "payout_currency",
+]
+
+
+class VariantForm(forms.Form):
+    """One variant of a product: SKU, option name per language, price, weight, size, stock."""
+
+    sku = forms.CharField(label=_("SKU"), max_length=64)
+    option_en = forms.CharField(
+        label=_("Option (e.g. size or colour)"), max_length=200, required=False
+    )
+    option_zh_hans = forms.CharField(
+        label=_("Option (e.g. size or colour)"), max_length=200, required=False
+    )
+    option_ms = forms.CharField(
+        label=_("Option (e.g. size or colour)"), max_length=200, required=False
+    )
+    price = forms.DecimalField(label=_("Price"), min_value=0, max_digits=18, decimal_places=4)
+    weight_grams = forms.IntegerField(label=_("Weight (grams)"), min_value=1)
+    stock_quantity = forms.IntegerField(label=_("Stock"), min_value=0, initial=0)
+    length_mm = forms.IntegerField(label=_("Length (mm)"), min_value=1, required=False)
+    width_mm = forms.IntegerField(label=_("Width (mm)"), min_value=1, required=False)
+    height_mm = forms.IntegerField(label=_("Height (mm)"), min_value=1, required=False)
+
+    @classmethod
+    def initial_for(cls, variant: Variant) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "sku": variant.sku,
+            "price": variant.price.amount,
+            "weight_grams": variant.weight_grams,
+            "stock_quantity": variant.stock_quantity,
+            "length_mm": variant.length_mm,
+            "width_mm": variant.width_mm,
+            "height_mm": variant.height_mm,
+        }
+        for code, suffix in PRODUCT_LANGUAGES:
+            initial[f"option_{suffix}"] = (variant.option or {}).get(code, "")
+        return initial
+
+    def option_fields(self) -> list[tuple[str, forms.BoundField]]:
+        return [(code, self[f"option_{suffix}"]) for code, suffix in PRODUCT_LANGUAGES]
+
+    def payload(self, current: Variant | None = None) -> dict[str, Any]:
+        """The variant for ``catalog.services.product_variant_save``: the three languages'
+        option names replaced (empty ones dropped), other languages kept."""
+        edited = {code for code, _suffix in PRODUCT_LANGUAGES}
+        option = {
+            k: v for k, v in ((current.option or {}) if current else {}).items() if k not in edited
+        }
+        for code, suffix in PRODUCT_LANGUAGES:
+            if self.cleaned_data[f"option_{suffix}"].strip():
+                option[code] = self.cleaned_data[f"option_{suffix}"].strip()
+        return {
+            "sku": self.cleaned_data["sku"].strip(),
+            "option": option,
+            "price": str(self.cleaned_data["price"]),
+            "weight_grams": self.cleaned_data["weight_grams"],
+            "stock_quantity": self.cleaned_data["stock_quantity"],
+            **{d: self.cleaned_data[d] for d in ("length_mm", "width_mm", "height_mm")},
+        }
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name (e.g. the system that will use it)"), max_length=100, required=False
+    )
 
 
 class ProductForm(forms.Form):

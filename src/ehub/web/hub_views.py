@@ -47,6 +47,7 @@ from ehub.logistics.services import (
     parcel_scan_in,
     parcel_weight_accept,
 )
+from ehub.web.errors import error_message
 from ehub.web.forms import (
     HoldResolveForm,
     ManifestAddForm,
@@ -179,7 +180,7 @@ def scan(request: HttpRequest) -> HttpResponse:
     try:
         parcel = parcel_by_code(form.cleaned_data["code"])
     except DomainError as exc:
-        form.add_error("code", exc.message)
+        form.add_error("code", error_message(exc))
         return _scan_page(request, form, status=exc.status)
     return HttpResponseRedirect(reverse("web:hub-parcel", args=[parcel.code]))
 
@@ -212,7 +213,7 @@ def parcel_detail(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         form = ScanForm({"code": code})
         form.is_valid()
-        form.add_error("code", exc.message)
+        form.add_error("code", error_message(exc))
         return _scan_page(request, form, status=exc.status)
     return _parcel_page(request, parcel)
 
@@ -223,7 +224,7 @@ def parcel_weigh(request: HttpRequest, code: str) -> HttpResponse:
     try:
         parcel = parcel_by_code(code)
     except DomainError as exc:
-        return _scan_page(request, ScanForm(), status=exc.status, error=exc.message)
+        return _scan_page(request, ScanForm(), status=exc.status, error=error_message(exc))
     form = WeighForm(request.POST)
     if not form.is_valid():
         return _parcel_page(request, parcel, status=422, weigh=form)
@@ -237,9 +238,9 @@ def parcel_weigh(request: HttpRequest, code: str) -> HttpResponse:
         )
     except DomainError as exc:
         if parcel.status == ParcelStatus.HANDED_OVER:  # the form is on the page: say it there
-            form.add_error("weight_grams", exc.message)
+            form.add_error("weight_grams", error_message(exc))
             return _parcel_page(request, parcel, status=exc.status, weigh=form)
-        return _parcel_page(request, parcel, status=exc.status, error=exc.message)
+        return _parcel_page(request, parcel, status=exc.status, error=error_message(exc))
     weighed.refresh_from_db()
     if weighed.weight_check == WeightCheck.FLAGGED:
         messages.warning(
@@ -267,13 +268,13 @@ def _parcel_action(
     try:
         parcel = parcel_by_code(code)
     except DomainError as exc:
-        return _scan_page(request, ScanForm(), status=exc.status, error=exc.message)
+        return _scan_page(request, ScanForm(), status=exc.status, error=error_message(exc))
     try:
         action(request, parcel)
     except _Invalid as invalid:
         return _parcel_page(request, parcel, status=422, **{form_name: invalid.form})
     except DomainError as exc:
-        return _parcel_page(request, parcel, status=exc.status, error=exc.message)
+        return _parcel_page(request, parcel, status=exc.status, error=error_message(exc))
     messages.success(request, _("%(code)s is updated.") % {"code": parcel.code})
     target = request.POST.get("next", "")
     if target.startswith("/hub/"):
@@ -383,7 +384,7 @@ def manifests(request: HttpRequest) -> HttpResponse:
             actor=request.user,
         )
     except DomainError as exc:
-        form.add_error(None, exc.message)
+        form.add_error(None, error_message(exc))
         return _manifests_page(request, form, status=exc.status)
     messages.success(request, _("Manifest %(waybill)s is open.") % {"waybill": manifest.waybill})
     return HttpResponseRedirect(reverse("web:hub-manifest", args=[manifest.pk]))
@@ -436,7 +437,9 @@ def _manifest_or_404(request: HttpRequest, manifest_id: int) -> Manifest | HttpR
     try:
         return manifest_get(manifest_id=manifest_id)
     except DomainError as exc:
-        return _render(request, "web/hub/not_found.html", {"message": exc.message}, status=404)
+        return _render(
+            request, "web/hub/not_found.html", {"message": error_message(exc)}, status=404
+        )
 
 
 @require_GET
@@ -465,7 +468,7 @@ def manifest_add(request: HttpRequest, manifest_id: int) -> HttpResponse:
         manifest_add_parcels(manifest=manifest, codes=codes, actor=request.user)
     except DomainError as exc:
         problems = exc.detail.get("problems") if isinstance(exc.detail, dict) else None
-        form.add_error("codes", exc.message)
+        form.add_error("codes", error_message(exc))
         for problem in problems or []:
             if isinstance(problem, dict):
                 text = " ".join(str(v) for v in problem.values())
@@ -494,7 +497,10 @@ def _manifest_action(
         action(manifest=manifest, actor=request.user)
     except DomainError as exc:
         return _manifest_page(
-            request, manifest_get(manifest_id=manifest_id), error=exc.message, status=exc.status
+            request,
+            manifest_get(manifest_id=manifest_id),
+            error=error_message(exc),
+            status=exc.status,
         )
     messages.success(request, done)
     return HttpResponseRedirect(reverse("web:hub-manifest", args=[manifest.pk]))
@@ -591,7 +597,7 @@ def _declaration(
     try:
         declaration = declaration_get(declaration_id=declaration_id)
     except DomainError as exc:
-        return _customs_page(request, error=exc.message, status=exc.status)
+        return _customs_page(request, error=error_message(exc), status=exc.status)
     parcel = Parcel.objects.filter(order_parcel_id=declaration.order_parcel_id).first()
     if parcel is None:
         return _customs_page(request, error=_("No parcel for this declaration."), status=404)
@@ -616,7 +622,7 @@ def hold_resolve(request: HttpRequest, declaration_id: int) -> HttpResponse:
             actor=request.user,
         )
     except DomainError as exc:
-        form.add_error(None, exc.message)
+        form.add_error(None, error_message(exc))
         return _customs_page(request, forms={declaration.pk: {"resolve": form}}, status=exc.status)
     messages.success(request, _("%(code)s is declared again to customs.") % {"code": parcel.code})
     return HttpResponseRedirect(reverse("web:hub-customs"))
@@ -637,7 +643,7 @@ def hold_return(request: HttpRequest, declaration_id: int) -> HttpResponse:
             declaration=declaration, reason=form.cleaned_data["reason"], actor=request.user
         )
     except DomainError as exc:
-        form.add_error(None, exc.message)
+        form.add_error(None, error_message(exc))
         return _customs_page(
             request, forms={declaration.pk: {"send_back": form}}, status=exc.status
         )

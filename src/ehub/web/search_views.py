@@ -17,6 +17,7 @@ from ehub.core.errors import DomainError
 from ehub.search.domain import SearchSort
 from ehub.search.selectors import SearchQuery, product_search
 from ehub.web import i18n
+from ehub.web.errors import error_message
 from ehub.web.selectors import origin_countries, product_card
 from ehub.web.views import shop_for
 
@@ -65,7 +66,7 @@ def search(request: HttpRequest, market_code: str) -> HttpResponse:
     try:
         result = product_search(query=query)
     except DomainError as exc:
-        context["error"] = exc.message
+        context["error"] = error_message(exc)
         return render(request, "web/search.html", context, status=exc.status)
     products = {
         p.pk: p

@@ -1,5 +1,6 @@
-"""The seller centre (/seller/...): onboarding, products with the "what buyers pay" table, the
-Shopify CSV import, parcels to ship, payouts and the ledger statement.
+"""The seller centre (/seller/...): onboarding and the business profile, products and their
+variants with the "what buyers pay" table, the Shopify CSV import, parcels to ship and returns,
+payouts and the ledger statement, API keys.
 
 Views parse forms and call the services and selectors the API calls (sellers.services,
 catalog.services, catalog.shopify, checkout.pricing, customs.nomenclature, logistics.services,
@@ -29,8 +30,15 @@ from ehub.catalog.selectors import (
     product_get_for_seller,
     product_list_for_seller,
     translation_for,
+    variant_get_for_product,
 )
-from ehub.catalog.services import product_as_input, product_create, product_replace
+from ehub.catalog.services import (
+    product_as_input,
+    product_create,
+    product_replace,
+    product_variant_remove,
+    product_variant_save,
+)
 from ehub.checkout.pricing import LandedPrice, landed_price
 from ehub.core.currencies import UnknownCurrency, normalize_currency
 from ehub.core.errors import DomainError, NotFound
@@ -41,20 +49,30 @@ from ehub.ledger.domain import EntryKind, OwnerType, Purpose
 from ehub.ledger.models import LedgerAccount
 from ehub.ledger.selectors import StatementLine, seller_statement
 from ehub.logistics.domain import ParcelStatus
-from ehub.logistics.selectors import order_parcels_to_ship
-from ehub.logistics.services import parcel_hand_over
+from ehub.logistics.models import Parcel
+from ehub.logistics.selectors import order_parcels_to_ship, parcel_returns_for_seller
+from ehub.logistics.services import parcel_hand_over, parcel_returned
 from ehub.markets.models import Market
 from ehub.markets.selectors import market_list
 from ehub.orders.models import OrderParcel
 from ehub.sellers.models import Seller, VerificationStatus
-from ehub.sellers.selectors import seller_for_user
-from ehub.sellers.services import seller_register
+from ehub.sellers.selectors import seller_api_key_list, seller_for_user
+from ehub.sellers.services import (
+    seller_api_key_create,
+    seller_api_key_revoke,
+    seller_register,
+    seller_update,
+)
 from ehub.web import i18n
+from ehub.web.errors import error_message
 from ehub.web.forms import (
     PRODUCT_LANGUAGES,
+    ApiKeyForm,
     CatalogImportForm,
     ProductForm,
+    SellerProfileForm,
     SellerSignupForm,
+    VariantForm,
     domain_error_to_form,
 )
 from ehub.web.labels import STAFF_PARCEL_STATUS as PARCEL_STATUS_LABELS
@@ -89,7 +107,12 @@ MAY_SIGN_UP = {Role.BUYER, Role.SELLER_STAFF}
 
 SellerView = Callable[..., HttpResponse]
 # The seller centre's menu entry each page belongs to.
-NAV = {"product_form": "products", "import_job": "import"}
+NAV = {
+    "product_form": "products",
+    "variant_form": "products",
+    "variant_remove": "products",
+    "import_job": "import",
+}
 
 
 def acting(request: HttpRequest) -> User | None:
@@ -161,6 +184,38 @@ def seller_signup(request: HttpRequest) -> HttpResponse:
     return page(request, "web/seller/signup.html", None, {"form": form}, status=status)
 
 
+@require_http_methods(["GET", "POST"])
+@seller_page
+def seller_profile(request: HttpRequest, seller: Seller) -> HttpResponse:
+    """The business details, as at sign-up, changed through ``seller_update`` (as
+    ``PATCH /api/v1/seller``); its refusals are shown on the field they name."""
+    form = SellerProfileForm(request.POST or None, initial=SellerProfileForm.initial_for(seller))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                seller_update(seller=seller, actor=acting(request), **form.details_for(seller))
+            except DomainError as exc:
+                domain_error_to_form(form, exc)
+                status = exc.status
+                seller.refresh_from_db()  # nothing was saved: show what is stored
+            else:
+                messages.success(request, _("Your business details are saved."))
+                return HttpResponseRedirect(reverse("web:seller-profile"))
+        else:
+            status = 422
+    description_fields = [
+        (code, form[f"description_{suffix}"]) for code, suffix in PRODUCT_LANGUAGES
+    ]
+    return page(
+        request,
+        "web/seller/profile.html",
+        seller,
+        {"form": form, "descriptions": description_fields},
+        status=status,
+    )
+
+
 @require_GET
 @seller_page
 def seller_home(request: HttpRequest, seller: Seller) -> HttpResponse:
@@ -169,7 +224,11 @@ def seller_home(request: HttpRequest, seller: Seller) -> HttpResponse:
         request,
         "web/seller/home.html",
         seller,
-        {"product_count": total, "to_ship": len(_to_hand_over(parcels_to_ship(seller=seller)))},
+        {
+            "product_count": total,
+            "to_ship": len(_to_hand_over(parcels_to_ship(seller=seller))),
+            "coming_back": sum(1 for r in parcel_returns(seller=seller) if r.awaiting_seller),
+        },
     )
 
 
@@ -272,7 +331,11 @@ def product_edit(request: HttpRequest, seller: Seller, product_id: int) -> HttpR
         product = product_get_for_seller(seller=seller, product_id=product_id)
     except DomainError as exc:
         return page(
-            request, "web/seller/not_found.html", seller, {"message": exc.message}, status=404
+            request,
+            "web/seller/not_found.html",
+            seller,
+            {"message": error_message(exc)},
+            status=404,
         )
     form = ProductForm(request.POST or None, initial=ProductForm.initial_for(product))
     status = 200
@@ -293,7 +356,8 @@ def product_edit(request: HttpRequest, seller: Seller, product_id: int) -> HttpR
         else:
             status = 422
         product = product_get_for_seller(seller=seller, product_id=product_id)
-    variant = next(iter(product.variants.all()), None)
+    variants = list(product.variants.all())
+    chosen = _chosen_variant(request, product, variants)
     return page(
         request,
         "web/seller/product_form.html",
@@ -302,8 +366,173 @@ def product_edit(request: HttpRequest, seller: Seller, product_id: int) -> HttpR
             **_product_form_context(form, seller),
             "product": product,
             "row": _row(product),
+            "variants": variants,
+            "chosen": chosen,
+            "prices": buyers_pay(variant=chosen) if chosen else [],
+        },
+        status=status,
+    )
+
+
+def _chosen_variant(
+    request: HttpRequest, product: Product, variants: list[Variant]
+) -> Variant | None:
+    """The variant of ``?variant=<id>`` (the "what buyers pay" table's choice), else the first."""
+    try:
+        return variant_get_for_product(product=product, variant_id=int(request.GET["variant"]))
+    except (KeyError, ValueError, NotFound):
+        return variants[0] if variants else None
+
+
+def _product_or_404(
+    request: HttpRequest, seller: Seller, product_id: int
+) -> Product | HttpResponse:
+    try:
+        return product_get_for_seller(seller=seller, product_id=product_id)
+    except DomainError as exc:
+        return page(
+            request,
+            "web/seller/not_found.html",
+            seller,
+            {"message": error_message(exc)},
+            status=404,
+        )
+
+
+def _variant_page(
+    request: HttpRequest,
+    seller: Seller,
+    product: Product,
+    variant: Variant | None,
+    form: VariantForm,
+    status: int = 200,
+) -> HttpResponse:
+    return page(
+        request,
+        "web/seller/variant_form.html",
+        seller,
+        {
+            "form": form,
+            "product": product,
+            "row": _row(product),
+            "variant": variant,
+            "currency": seller.payout_currency,
             "prices": buyers_pay(variant=variant) if variant else [],
-            "more_variants": max(0, len(product.variants.all()) - 1),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@seller_page
+def variant_new(request: HttpRequest, seller: Seller, product_id: int) -> HttpResponse:
+    """Add a variant to the product (``catalog.services.product_variant_save``)."""
+    product = _product_or_404(request, seller, product_id)
+    if isinstance(product, HttpResponse):
+        return product
+    form = VariantForm(request.POST or None, initial={"stock_quantity": 0})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                product_variant_save(product=product, actor=acting(request), data=form.payload())
+            except DomainError as exc:
+                domain_error_to_form(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("Variant %(sku)s is added.") % {"sku": form.cleaned_data["sku"].strip()},
+                )
+                return HttpResponseRedirect(reverse("web:seller-product", args=[product.pk]))
+        else:
+            status = 422
+    return _variant_page(request, seller, product, None, form, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@seller_page
+def variant_edit(
+    request: HttpRequest, seller: Seller, product_id: int, variant_id: int
+) -> HttpResponse:
+    """Change one variant (a new SKU renames it) and see what buyers pay for it."""
+    product = _product_or_404(request, seller, product_id)
+    if isinstance(product, HttpResponse):
+        return product
+    try:
+        variant = variant_get_for_product(product=product, variant_id=variant_id)
+    except NotFound as exc:
+        return page(
+            request,
+            "web/seller/not_found.html",
+            seller,
+            {"message": error_message(exc)},
+            status=404,
+        )
+    form = VariantForm(request.POST or None, initial=VariantForm.initial_for(variant))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                product_variant_save(
+                    product=product,
+                    actor=acting(request),
+                    sku=variant.sku,
+                    data=form.payload(current=variant),
+                )
+            except DomainError as exc:
+                domain_error_to_form(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("Variant %(sku)s is saved.") % {"sku": form.cleaned_data["sku"].strip()},
+                )
+                return HttpResponseRedirect(reverse("web:seller-product", args=[product.pk]))
+        else:
+            status = 422
+    return _variant_page(request, seller, product, variant, form, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@seller_page
+def variant_remove(
+    request: HttpRequest, seller: Seller, product_id: int, variant_id: int
+) -> HttpResponse:
+    """GET asks to confirm; POST takes the variant off (``product_variant_remove``): the last
+    variant, or one that was ordered, stays, with the service's reason."""
+    product = _product_or_404(request, seller, product_id)
+    if isinstance(product, HttpResponse):
+        return product
+    try:
+        variant = variant_get_for_product(product=product, variant_id=variant_id)
+    except NotFound as exc:
+        return page(
+            request,
+            "web/seller/not_found.html",
+            seller,
+            {"message": error_message(exc)},
+            status=404,
+        )
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            product_variant_remove(product=product, actor=acting(request), sku=variant.sku)
+        except DomainError as exc:
+            error, status = error_message(exc), exc.status
+        else:
+            messages.success(request, _("Variant %(sku)s is removed.") % {"sku": variant.sku})
+            return HttpResponseRedirect(reverse("web:seller-product", args=[product.pk]))
+    return page(
+        request,
+        "web/seller/variant_remove.html",
+        seller,
+        {
+            "product": product,
+            "row": _row(product),
+            "variant": variant,
+            "last": len(product.variants.all()) == 1,
+            "error": error,
         },
         status=status,
     )
@@ -355,7 +584,7 @@ def catalog_import(request: HttpRequest, seller: Seller) -> HttpResponse:
                 )
             except DomainError as exc:
                 field = "default_hs_code" if "hs_code" in exc.code else "file"
-                form.add_error(field, exc.message)
+                form.add_error(field, error_message(exc))
                 status = exc.status
             else:
                 return HttpResponseRedirect(reverse("web:seller-import-job", args=[job.pk]))
@@ -440,6 +669,31 @@ def _to_hand_over(rows: list[ShipRow]) -> list[ShipRow]:
     return [r for r in rows if r.can_hand_over]
 
 
+@dataclass(frozen=True)
+class ReturnRow:
+    parcel: Parcel
+    status_label: str
+    goods: Money
+
+    @property
+    def awaiting_seller(self) -> bool:
+        """Still on its way back: the seller says when it has it, and whether to restock."""
+        return self.parcel.status == ParcelStatus.RETURNING
+
+
+def parcel_returns(*, seller: Seller) -> list[ReturnRow]:
+    return [
+        ReturnRow(
+            parcel=parcel,
+            status_label=str(PARCEL_STATUS_LABELS.get(ParcelStatus(parcel.status), parcel.status)),
+            goods=Money.from_minor_units(
+                parcel.order_parcel.goods_minor, parcel.order_parcel.order.currency
+            ),
+        )
+        for parcel in parcel_returns_for_seller(seller=seller)
+    ]
+
+
 def _orders_page(
     request: HttpRequest, seller: Seller, error: str = "", status: int = 200
 ) -> HttpResponse:
@@ -447,7 +701,12 @@ def _orders_page(
         request,
         "web/seller/orders.html",
         seller,
-        {"rows": parcels_to_ship(seller=seller), "kinds": DOCUMENT_KINDS, "error": error},
+        {
+            "rows": parcels_to_ship(seller=seller),
+            "returns": parcel_returns(seller=seller),
+            "kinds": DOCUMENT_KINDS,
+            "error": error,
+        },
         status=status,
     )
 
@@ -464,11 +723,96 @@ def parcel_handover(request: HttpRequest, seller: Seller, code: str) -> HttpResp
     try:
         parcel = parcel_hand_over(seller=seller, code=code, actor=acting(request))
     except DomainError as exc:
-        return _orders_page(request, seller, error=exc.message, status=exc.status)
+        return _orders_page(request, seller, error=error_message(exc), status=exc.status)
     messages.success(
         request, _("Parcel %(code)s is marked as handed over to the hub.") % {"code": parcel.code}
     )
     return HttpResponseRedirect(reverse("web:seller-orders"))
+
+
+@require_POST
+@seller_page
+def parcel_back(request: HttpRequest, seller: Seller, code: str) -> HttpResponse:
+    """A returning parcel is back with the seller: ``restock=yes`` puts its goods back into
+    stock, ``restock=no`` does not (``logistics.services.parcel_returned``)."""
+    choice = request.POST.get("restock")
+    if choice not in ("yes", "no"):
+        return _orders_page(
+            request,
+            seller,
+            error=_("Say whether the goods go back into stock."),
+            status=422,
+        )
+    try:
+        parcel = parcel_returned(
+            seller=seller, code=code, restock=choice == "yes", actor=acting(request)
+        )
+    except DomainError as exc:
+        return _orders_page(request, seller, error=error_message(exc), status=exc.status)
+    if parcel.restocked:
+        message = _("Parcel %(code)s is back and its goods are in stock again.")
+    else:
+        message = _("Parcel %(code)s is back; its goods were not put back into stock.")
+    messages.success(request, message % {"code": parcel.code})
+    return HttpResponseRedirect(reverse("web:seller-orders") + "#returns")
+
+
+# -- API keys -------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+@seller_page
+def api_keys(request: HttpRequest, seller: Seller) -> HttpResponse:
+    """The seller's keys; a new key is shown on this answer only (never stored in plain)."""
+    form = ApiKeyForm(request.POST or None)
+    raw_key, created, status = "", None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created, raw_key = seller_api_key_create(
+                    seller=seller, name=form.cleaned_data["name"], actor=acting(request)
+                )
+            except DomainError as exc:
+                domain_error_to_form(form, exc)
+                status = exc.status
+            else:
+                form, status = ApiKeyForm(), 201
+        else:
+            status = 422
+    response = page(
+        request,
+        "web/seller/api_keys.html",
+        seller,
+        {
+            "form": form,
+            "keys": seller_api_key_list(seller=seller),
+            "created": created,
+            "raw_key": raw_key,
+        },
+        status=status,
+    )
+    if raw_key:
+        response["Cache-Control"] = "no-store"  # the key must not stay in any cache
+    return response
+
+
+@require_POST
+@seller_page
+def api_key_revoke(request: HttpRequest, seller: Seller, key_id: int) -> HttpResponse:
+    try:
+        key = seller_api_key_revoke(seller=seller, key_id=key_id, actor=acting(request))
+    except NotFound as exc:
+        return page(
+            request,
+            "web/seller/not_found.html",
+            seller,
+            {"message": error_message(exc)},
+            status=404,
+        )
+    messages.success(
+        request,
+        _("The key %(name)s (%(prefix)s) is revoked: it no longer works.")
+        % {"name": key.name, "prefix": key.prefix},
+    )
+    return HttpResponseRedirect(reverse("web:seller-api-keys"))
 
 
 # -- money ----------------------------------------------------------------------------------------

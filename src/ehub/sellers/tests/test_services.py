@@ -248,6 +248,39 @@ def test_update_without_changes_records_nothing():
     assert not audit_events_for(seller).filter(tag="seller:updated").exists()
 
 
+def test_a_verified_seller_keeps_its_country_and_registration_number():
+    seller = SellerFactory(verification_status=VerificationStatus.VERIFIED, country="MY")
+    number = seller.registration_number
+
+    for details, field in (
+        ({"country": "SG", "region": ""}, "country"),
+        ({"registration_number": "202399999999"}, "registration_number"),
+    ):
+        with pytest.raises(DomainError) as caught:
+            seller_update(seller=seller, actor=None, **details)
+        assert (caught.value.status, caught.value.code) == (409, "verified_details_locked")
+        assert caught.value.detail == {"field": field}
+    seller.refresh_from_db()
+    assert (seller.country, seller.registration_number) == ("MY", number)
+    # Sending the same values (as a form does) is no change, so no refusal.
+    seller_update(seller=seller, actor=None, country="my", registration_number=number)
+    assert not audit_events_for(seller).filter(tag="seller:updated").exists()
+
+
+def test_a_pending_seller_moving_country_has_its_number_checked_and_old_region_dropped():
+    seller = SellerFactory(
+        verification_status=VerificationStatus.PENDING, country="MY", region="MY-07"
+    )
+
+    with pytest.raises(DomainError) as caught:
+        seller_update(seller=seller, actor=None, country="US")  # a Malaysian number is no EIN
+    assert caught.value.detail == {"field": "registration_number"}
+
+    seller_update(seller=seller, actor=None, country="GB")  # no check known for GB
+    seller.refresh_from_db()
+    assert (seller.country, seller.region) == ("GB", "")
+
+
 # -- verification pipeline --------------------------------------------------------------------
 ALLOWED = [
     ("pending", "verified"),

@@ -4,13 +4,17 @@ language."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from babel.dates import format_date, format_datetime
 from django import template
 from django.utils import timezone
 
+from ehub.checkout.pricing import LandedPrice
+from ehub.core.messages import DataText, message
 from ehub.core.money import Money
 from ehub.web import i18n
+from ehub.web.explanations import LocalText, explanation_lines, localize, localize_all
 
 register = template.Library()
 
@@ -76,3 +80,23 @@ def import_status(code: str) -> str:
     from ehub.web.labels import import_status as label
 
     return label(code)
+
+
+@register.filter
+def explanation(landed: dict[str, Any] | None) -> list[LocalText]:
+    """The landed-cost explanation lines in the page's language: ``{% for line in
+    price.landed|explanation %}`` (``line.text``; ``line.translated`` False: English)."""
+    return explanation_lines(landed) if landed else []
+
+
+@register.filter
+def reasons(price: LandedPrice | None) -> list[LocalText]:
+    """Why a product is unavailable, in the page's language (as ``explanation``)."""
+    return localize_all(price.reason_messages) if price is not None else []
+
+
+@register.filter
+def rule_text(text: str) -> LocalText:
+    """A text that may come from the rule files (a refusal reason stored on a checkout quote), in
+    the page's language when the catalogs translate it, else as given (``translated`` False)."""
+    return localize(message("{reason}", reason=DataText(str(text))))
