@@ -64,7 +64,6 @@ UNKNOWN: dict[str, frozenset[str]] = {
             "620520",
             "620610",
             "620630",
-            "621410",
             "680430",
             "691110",
             "691200",
@@ -214,6 +213,16 @@ def test_cn_single_item_cosmetics_pays_1_percent_duty():
 )
 def test_cn_single_item_mfn_figures(code, duty):
     assert _quote("CN", code)["duty_total"] == duty
+
+
+def test_cn_single_item_silk_scarf_pays_6_percent_duty():
+    # 6214.1000 (both statistical lines 6%); VAT 13% of (6,000 + 360)
+    result = _quote("CN", "621410", origin="MY")
+    assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [
+        ("0.06", "360.00", "CN/duty/MFN")
+    ]
+    assert [(t["kind"], t["amount"]) for t in result["taxes"]] == [("vat", "826.80")]
+    assert result["complete"] is True
 
 
 def test_cn_within_limits_still_has_no_duty():

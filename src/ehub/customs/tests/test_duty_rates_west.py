@@ -38,7 +38,8 @@ KNOWN = {
         "040900", "090121", "090210", "330499", "420221", "691110", "081040", "170220",
         "210112", "330590", "330410", "680430", "460219", "210390", "190531",
     },
-    "AU": set(),
+    # ABF Schedule 3, chapter 9: 0901.21.00 Free (asserted from 2026-01-01)
+    "AU": {"090121"},
     "NZ": set(),
 }  # fmt: skip
 
@@ -134,6 +135,22 @@ def test_australia_singapore_and_new_zealand_origin_free():
     my = _one_line("AU", "200799", "1500.00", "MY", ship_from="MY")
     assert my["duties"][0]["rate"] is None
     assert my["complete"] is False
+
+
+def test_australia_mfn_roasted_coffee_free_from_2026():
+    # Chinese roasted coffee above AUD 1,000: general rate Free; GST 10% of 1,500 + 0 duty
+    result = _one_line("AU", "090121", "1500.00", "CN", ship_from="CN")
+    assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [
+        ("0", "0.00", "AU/duty/MFN")
+    ]
+    assert result["tax_total"] == "150.00"
+    assert result["complete"] is True
+    # the ABF page is undated: the rate is not asserted before 2026
+    before = _one_line("AU", "090121", "1500.00", "CN", ship_from="CN", date="2025-12-31")
+    assert before["duties"][0]["rate"] is None
+    assert before["complete"] is False
+    # other demo codes from China still have no sourced AU rate
+    assert _one_line("AU", "090210", "1500.00", "CN", ship_from="CN")["complete"] is False
 
 
 @pytest.mark.parametrize(
