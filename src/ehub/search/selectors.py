@@ -28,7 +28,7 @@ from typing import Any
 import pycountry
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 
 from ehub.catalog.models import (
     Category,
@@ -55,6 +55,7 @@ from ehub.search.domain import (
 )
 from ehub.search.errors import SearchErrorCode
 from ehub.search.models import SearchDocument, SearchTerm
+from ehub.sellers.models import Seller
 
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000  # deep pages are for crawlers; refine the query instead
@@ -431,37 +432,47 @@ def _hits(
     if not ids:
         return []
     # Two queries: the products (with the document's lowest price, the first picture and
-    # whether anything is in stock) and their titles.
-    rows = {
-        row["id"]: row
-        for row in Product.objects.filter(pk__in=ids)
-        .annotate(
-            image=Subquery(
-                ProductMedia.objects.filter(product=OuterRef("pk"))
-                .order_by("position", "id")
-                .values("url")[:1]
-            ),
-            in_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), stock_quantity__gt=0)),
-        )
-        .values(
-            "id",
-            "handle",
-            "origin_country",
-            "category__slug",
-            "seller__slug",
-            "seller__display_name",
-            "seller__country",
-            "search_document__price_minor",
-            "search_document__price_currency",
-            "image",
-            "in_stock",
-        )
-    }
+    # whether anything is in stock) and their titles — written as SQL: a result page runs them
+    # on every search, and compiling the equivalent ORM query cost more than running it.
+    columns = (
+        "id",
+        "handle",
+        "origin_country",
+        "category__slug",
+        "seller__slug",
+        "seller__display_name",
+        "seller__country",
+        "search_document__price_minor",
+        "search_document__price_currency",
+        "image",
+        "in_stock",
+    )
+    placeholders = ", ".join(["%s"] * len(ids))
+    statement = (  # table names from the models; every value is a parameter
+        f"SELECT p.id, p.handle, p.origin_country, c.slug, s.slug, s.display_name, s.country, "  # noqa: S608
+        f"d.price_minor, d.price_currency, "
+        f"(SELECT m.url FROM {ProductMedia._meta.db_table} m WHERE m.product_id = p.id "
+        f"ORDER BY m.position, m.id LIMIT 1), "
+        f"EXISTS (SELECT 1 FROM {Variant._meta.db_table} v WHERE v.product_id = p.id "
+        f"AND v.stock_quantity > 0) "
+        f"FROM {Product._meta.db_table} p "
+        f"JOIN {Seller._meta.db_table} s ON s.id = p.seller_id "
+        f"LEFT JOIN {Category._meta.db_table} c ON c.id = p.category_id "
+        f"LEFT JOIN {SearchDocument._meta.db_table} d ON d.product_id = p.id "
+        f"WHERE p.id IN ({placeholders})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, ids)
+        rows = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
     titles: dict[int, dict[str, str]] = {pk: {} for pk in ids}
-    for product_id, code, title in ProductTranslation.objects.filter(
-        product_id__in=ids
-    ).values_list("product_id", "language", "title"):
-        titles[product_id][code] = title
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT product_id, language, title FROM {ProductTranslation._meta.db_table} "  # noqa: S608
+            f"WHERE product_id IN ({placeholders})",
+            ids,
+        )
+        for product_id, code, title in cursor.fetchall():
+            titles[product_id][code] = title
     hits = []
     for pk in ids:
         row = rows.get(pk)
