@@ -423,6 +423,37 @@ def _variant_page(
     )
 
 
+def _variant_submit(
+    request: HttpRequest,
+    seller: Seller,
+    product: Product,
+    variant: Variant | None,
+    form: VariantForm,
+) -> HttpResponse:
+    """Show the variant form, or save it (``product_variant_save``: a new variant when
+    ``variant`` is None) and go back to the product."""
+    if request.method != "POST":
+        return _variant_page(request, seller, product, variant, form)
+    if not form.is_valid():
+        return _variant_page(request, seller, product, variant, form, status=422)
+    try:
+        product_variant_save(
+            product=product,
+            actor=acting(request),
+            sku=variant.sku if variant else None,
+            data=form.payload(current=variant),
+        )
+    except DomainError as exc:
+        domain_error_to_form(form, exc)
+        return _variant_page(request, seller, product, variant, form, status=exc.status)
+    sku = form.cleaned_data["sku"].strip()
+    if variant is None:
+        messages.success(request, _("Variant %(sku)s is added.") % {"sku": sku})
+    else:
+        messages.success(request, _("Variant %(sku)s is saved.") % {"sku": sku})
+    return HttpResponseRedirect(reverse("web:seller-product", args=[product.pk]))
+
+
 @require_http_methods(["GET", "POST"])
 @seller_page
 def variant_new(request: HttpRequest, seller: Seller, product_id: int) -> HttpResponse:
@@ -431,23 +462,7 @@ def variant_new(request: HttpRequest, seller: Seller, product_id: int) -> HttpRe
     if isinstance(product, HttpResponse):
         return product
     form = VariantForm(request.POST or None, initial={"stock_quantity": 0})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                product_variant_save(product=product, actor=acting(request), data=form.payload())
-            except DomainError as exc:
-                domain_error_to_form(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    _("Variant %(sku)s is added.") % {"sku": form.cleaned_data["sku"].strip()},
-                )
-                return HttpResponseRedirect(reverse("web:seller-product", args=[product.pk]))
-        else:
-            status = 422
-    return _variant_page(request, seller, product, None, form, status=status)
+    return _variant_submit(request, seller, product, None, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -470,28 +485,7 @@ def variant_edit(
             status=404,
         )
     form = VariantForm(request.POST or None, initial=VariantForm.initial_for(variant))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                product_variant_save(
-                    product=product,
-                    actor=acting(request),
-                    sku=variant.sku,
-                    data=form.payload(current=variant),
-                )
-            except DomainError as exc:
-                domain_error_to_form(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    _("Variant %(sku)s is saved.") % {"sku": form.cleaned_data["sku"].strip()},
-                )
-                return HttpResponseRedirect(reverse("web:seller-product", args=[product.pk]))
-        else:
-            status = 422
-    return _variant_page(request, seller, product, variant, form, status=status)
+    return _variant_submit(request, seller, product, variant, form)
 
 
 @require_http_methods(["GET", "POST"])
