@@ -45,7 +45,8 @@ REGISTRATION_VALIDATORS: dict[str, tuple[str, Any]] = {
     "NZ": ("NZBN", ean),
 }
 
-SELLER_FIELDS = {
+# The details a seller may give and change, in the order forms show them.
+SELLER_FIELDS = (
     "legal_name",
     "display_name",
     "country",
@@ -60,7 +61,7 @@ SELLER_FIELDS = {
     "contact_phone",
     "payout_currency",
     "description",
-}
+)
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -73,7 +74,7 @@ def seller_clean(data: dict[str, Any], *, current_country: str | None = None) ->
     ``current_country`` is the seller's country when updating, so a new region is checked
     against it."""
     cleaned = dict(data)
-    unknown = set(cleaned) - SELLER_FIELDS
+    unknown = set(cleaned) - set(SELLER_FIELDS)
     if unknown:
         raise _invalid(sorted(unknown)[0], f"unknown field {sorted(unknown)[0]!r}")
     for text_field in ("legal_name", "display_name", "registration_number", "contact_email"):

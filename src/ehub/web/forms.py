@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ehub.catalog.models import Product, ProductStatus, Variant
 from ehub.core.errors import DomainError
 from ehub.sellers.models import Seller
+from ehub.sellers.services import SELLER_FIELDS
 from ehub.web import i18n
 from ehub.web.errors import error_message
 
@@ -125,22 +126,9 @@ class SellerProfileForm(SellerSignupForm):
         return {**details, "description": description}
 
 
-# The seller fields the sign-up and profile forms share (as ``seller_update`` names them).
-SELLER_DETAIL_FIELDS = [
-    "legal_name",
-    "display_name",
-    "country",
-    "region",
-    "city",
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "registration_number",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "payout_currency",
-]
+# The seller fields the sign-up and profile forms share (as ``seller_update`` names them); the
+# description is edited per language, apart.
+SELLER_DETAIL_FIELDS = [name for name in SELLER_FIELDS if name != "description"]
 
 
 class VariantForm(forms.Form):
