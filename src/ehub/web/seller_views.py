@@ -327,16 +327,9 @@ def buyers_pay(*, variant: Variant) -> list[BuyerPrice]:
 @require_http_methods(["GET", "POST"])
 @seller_page
 def product_edit(request: HttpRequest, seller: Seller, product_id: int) -> HttpResponse:
-    try:
-        product = product_get_for_seller(seller=seller, product_id=product_id)
-    except DomainError as exc:
-        return page(
-            request,
-            "web/seller/not_found.html",
-            seller,
-            {"message": error_message(exc)},
-            status=404,
-        )
+    product = _product_or_404(request, seller, product_id)
+    if isinstance(product, HttpResponse):
+        return product
     form = ProductForm(request.POST or None, initial=ProductForm.initial_for(product))
     status = 200
     if request.method == "POST":
@@ -384,19 +377,33 @@ def _chosen_variant(
         return variants[0] if variants else None
 
 
+def _not_found(request: HttpRequest, seller: Seller, exc: DomainError) -> HttpResponse:
+    """The seller centre's 404 page, with the service's reason."""
+    return page(
+        request, "web/seller/not_found.html", seller, {"message": error_message(exc)}, status=404
+    )
+
+
 def _product_or_404(
     request: HttpRequest, seller: Seller, product_id: int
 ) -> Product | HttpResponse:
     try:
         return product_get_for_seller(seller=seller, product_id=product_id)
     except DomainError as exc:
-        return page(
-            request,
-            "web/seller/not_found.html",
-            seller,
-            {"message": error_message(exc)},
-            status=404,
-        )
+        return _not_found(request, seller, exc)
+
+
+def _variant_or_404(
+    request: HttpRequest, seller: Seller, product_id: int, variant_id: int
+) -> tuple[Product, Variant] | HttpResponse:
+    """The seller's product and one of its variants, or the 404 page."""
+    product = _product_or_404(request, seller, product_id)
+    if isinstance(product, HttpResponse):
+        return product
+    try:
+        return product, variant_get_for_product(product=product, variant_id=variant_id)
+    except NotFound as exc:
+        return _not_found(request, seller, exc)
 
 
 def _variant_page(
@@ -471,19 +478,10 @@ def variant_edit(
     request: HttpRequest, seller: Seller, product_id: int, variant_id: int
 ) -> HttpResponse:
     """Change one variant (a new SKU renames it) and see what buyers pay for it."""
-    product = _product_or_404(request, seller, product_id)
-    if isinstance(product, HttpResponse):
-        return product
-    try:
-        variant = variant_get_for_product(product=product, variant_id=variant_id)
-    except NotFound as exc:
-        return page(
-            request,
-            "web/seller/not_found.html",
-            seller,
-            {"message": error_message(exc)},
-            status=404,
-        )
+    found = _variant_or_404(request, seller, product_id, variant_id)
+    if isinstance(found, HttpResponse):
+        return found
+    product, variant = found
     form = VariantForm(request.POST or None, initial=VariantForm.initial_for(variant))
     return _variant_submit(request, seller, product, variant, form)
 
@@ -495,19 +493,10 @@ def variant_remove(
 ) -> HttpResponse:
     """GET asks to confirm; POST takes the variant off (``product_variant_remove``): the last
     variant, or one that was ordered, stays, with the service's reason."""
-    product = _product_or_404(request, seller, product_id)
-    if isinstance(product, HttpResponse):
-        return product
-    try:
-        variant = variant_get_for_product(product=product, variant_id=variant_id)
-    except NotFound as exc:
-        return page(
-            request,
-            "web/seller/not_found.html",
-            seller,
-            {"message": error_message(exc)},
-            status=404,
-        )
+    found = _variant_or_404(request, seller, product_id, variant_id)
+    if isinstance(found, HttpResponse):
+        return found
+    product, variant = found
     error, status = "", 200
     if request.method == "POST":
         try:
@@ -794,13 +783,7 @@ def api_key_revoke(request: HttpRequest, seller: Seller, key_id: int) -> HttpRes
     try:
         key = seller_api_key_revoke(seller=seller, key_id=key_id, actor=acting(request))
     except NotFound as exc:
-        return page(
-            request,
-            "web/seller/not_found.html",
-            seller,
-            {"message": error_message(exc)},
-            status=404,
-        )
+        return _not_found(request, seller, exc)
     messages.success(
         request,
         _("The key %(name)s (%(prefix)s) is revoked: it no longer works.")
