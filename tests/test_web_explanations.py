@@ -157,3 +157,23 @@ def test_a_stored_refusal_reason_is_shown_in_the_page_language():
         assert other.translated is False
     with translation.override("en"):
         assert rule_text(reason).text == reason
+
+
+def test_every_translated_error_is_a_code_a_service_raises():
+    """A misspelt key would never match, and its page would silently show English."""
+    import importlib
+    import pkgutil
+    from enum import StrEnum
+
+    import ehub
+    from ehub.accounts.services import AccountErrorCode
+    from ehub.web.errors import ERROR_MESSAGES
+
+    codes = {v for k, v in vars(AccountErrorCode).items() if k.isupper()}
+    for module in pkgutil.walk_packages(ehub.__path__, "ehub."):
+        if not module.name.endswith("errors") or module.name == "ehub.web.errors":
+            continue
+        for value in vars(importlib.import_module(module.name)).values():
+            if isinstance(value, type) and issubclass(value, StrEnum) and value is not StrEnum:
+                codes |= {member.value for member in value}
+    assert set(ERROR_MESSAGES) - codes == set()
