@@ -243,6 +243,12 @@ class ExtraDutySpec:
     origin_in: frozenset[str] = frozenset()
     origin_not_in: frozenset[str] = frozenset()
     base: str = "customs_value"  # or "duty": a surcharge on the duty (India's SWS)
+    unknown: str = ""  # instead of a param: the matching lines' duty is unknown, for this reason
+
+    def applies_to(self, origin: str) -> bool:
+        if self.origin_in and origin not in self.origin_in:
+            return False
+        return not (self.origin_not_in and origin in self.origin_not_in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1339,14 +1345,27 @@ def _duties(
         )
     # surcharges
     for extra in regime.extra_duties:
+        if extra.unknown:
+            for index, line in enumerate(request.lines):
+                if not extra.applies_to(line.origin):
+                    continue
+                base = quote.charge_base("duty", line_cv[index])
+                duties.append(DutyLine(index, line.hs_code, None, base, None, None, "surcharge"))
+                quote.unknown.append(UnknownRate(index, line.hs_code, "duty", extra.unknown))
+                quote.explanation.append(
+                    message(
+                        "Line {line} ({hs_code}): duty rate unknown to ehub; not included.",
+                        line=index,
+                        hs_code=line.hs_code,
+                    )
+                )
+            continue
         surcharge = rules.params.get(extra.param)
         if surcharge is None:
             continue
         rule_id = quote.use(surcharge.rule)
         for index, line in enumerate(request.lines):
-            if extra.origin_in and line.origin not in extra.origin_in:
-                continue
-            if extra.origin_not_in and line.origin in extra.origin_not_in:
+            if not extra.applies_to(line.origin):
                 continue
             base = line_cv[index] if extra.base == "customs_value" else line_duty[index]
             base = quote.charge_base("duty", base)

@@ -417,14 +417,20 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
     for i, item in enumerate(data.get("extra_duties", [])):
         ipath = f"{path}.extra_duties[{i}]"
         item = reader.table(item, ipath)
-        reader.check_keys(item, {"param", "label", "origin_in", "origin_not_in", "base"}, ipath)
+        reader.check_keys(
+            item, {"param", "label", "origin_in", "origin_not_in", "base", "unknown"}, ipath
+        )
         base = item.get("base", "customs_value")
         if base not in {"customs_value", "duty"}:
             raise reader.fail(f"{ipath}.base", "must be customs_value or duty")
+        unknown = reader.string(item, "unknown", ipath, required=False)
+        if unknown and ("param" in item or "label" in item):
+            raise reader.fail(f"{ipath}.unknown", "cannot be combined with param or label")
         extra.append(
             ExtraDutySpec(
-                param=reader.string(item, "param", ipath),
-                label=reader.string(item, "label", ipath),
+                param=reader.string(item, "param", ipath, required=not unknown),
+                label=reader.string(item, "label", ipath, required=not unknown),
+                unknown=unknown,
                 origin_in=reader.codes(
                     item.get("origin_in", []), f"{ipath}.origin_in", countries=True
                 ),

@@ -97,7 +97,8 @@ def rule_file_texts(path: Path) -> Iterator[str]:
         if regime.get("refuse"):
             yield regime["refuse"]
         for extra in regime.get("extra_duties", []):
-            yield extra["label"]
+            if "label" in extra:  # a stated unknown has a reason for the API, not a label
+                yield extra["label"]
         for fee in regime.get("fees", []):
             yield fee["name"]
     for restriction in data.get("restricted", []):

@@ -198,6 +198,110 @@ CASES = [
         "US 2026-07-24 surcharge expired", R("US", price="100.00", date="2026-07-24"), duty="6.90"
     ),
     case(
+        "US 2025-06-01 CN IEEPA 30% (fentanyl 20% + reciprocal 10%)",
+        R("US", price="100.00", date="2025-06-01"),
+        regime="US/regime/entry",
+        duty="36.90",
+    ),
+    # --- US postal channel: postal duty instead of the tariff (TRADE_RULES.md section 1.2) ---
+    case(
+        "US postal 2025-05-01 de minimis",
+        R("US", price="100.00", date="2025-05-01", channel="postal"),
+        regime="US/regime/de-minimis",
+        charges="0.00",
+    ),
+    case(
+        "US postal 2025-05-02 CN 120%",
+        R("US", price="100.00", date="2025-05-02", channel="postal"),
+        regime="US/regime/postal-de-minimis-except-CN-HK",
+        duty="120.00",
+    ),
+    case(
+        "US postal 2025-05-13 CN 120%",
+        R("US", price="100.00", date="2025-05-13", channel="postal"),
+        duty="120.00",
+    ),
+    case(
+        "US postal 2025-05-14 CN 54%",
+        R("US", price="100.00", date="2025-05-14", channel="postal"),
+        duty="54.00",
+    ),
+    case(
+        "US postal 2025-05-14 JP de minimis",
+        R("US", date="2025-05-14", channel="postal", lines=[line(price="100.00", origin="JP")]),
+        regime="US/regime/postal-de-minimis-except-CN-HK",
+        charges="0.00",
+    ),
+    case(
+        "US postal 2025-08-28 CN at 800",
+        R("US", price="800.00", date="2025-08-28", channel="postal"),
+        regime="US/regime/postal-de-minimis-except-CN-HK",
+        duty="432.00",
+    ),
+    case(
+        "US postal 2025-08-28 CN above 800: entry",
+        R("US", price="800.01", date="2025-08-28", channel="postal"),
+        regime="US/regime/entry",
+        duty="295.20",
+    ),
+    case(
+        "US postal 2025-08-29 CN IEEPA 30%",
+        R("US", price="100.00", date="2025-08-29", channel="postal"),
+        regime="US/regime/postal-ieepa",
+        duty="30.00",
+        complete=True,
+    ),
+    case(
+        "US postal 2025-11-10 CN IEEPA 20%",
+        R("US", price="100.00", date="2025-11-10", channel="postal"),
+        regime="US/regime/postal-ieepa",
+        duty="20.00",
+    ),
+    case(
+        "US postal 2025-11-10 JP IEEPA rate unknown",
+        R("US", date="2025-11-10", channel="postal", lines=[line(price="100.00", origin="JP")]),
+        regime="US/regime/postal-ieepa",
+        duty="0.00",
+        complete=False,
+    ),
+    case(
+        "US postal 2026-02-23 CN at 800",
+        R("US", price="800.00", date="2026-02-23", channel="postal"),
+        regime="US/regime/postal-ieepa",
+        duty="160.00",
+    ),
+    case(
+        "US postal 2026-02-23 CN above 800: entry",
+        R("US", price="800.01", date="2026-02-23", channel="postal"),
+        regime="US/regime/entry",
+        duty="215.20",
+    ),
+    case(
+        "US postal 2026-02-24 JP Section 122 10%",
+        R("US", date="2026-02-24", channel="postal", lines=[line(price="100.00", origin="JP")]),
+        regime="US/regime/postal-section-122",
+        duty="10.00",
+        complete=True,
+    ),
+    case(
+        "US postal 2026-02-24 CA exempt",
+        R("US", date="2026-02-24", channel="postal", lines=[line(price="100.00", origin="CA")]),
+        regime="US/regime/postal-section-122",
+        charges="0.00",
+    ),
+    case(
+        "US postal 2026-07-23 CN 10%",
+        R("US", price="100.00", date="2026-07-23", channel="postal"),
+        regime="US/regime/postal-section-122",
+        duty="10.00",
+    ),
+    case(
+        "US postal 2026-07-24 postal informal entry: tariff duty",
+        R("US", price="100.00", date="2026-07-24", channel="postal"),
+        regime="US/regime/entry",
+        duty="6.90",
+    ),
+    case(
         "US MX origin USMCA free, no surcharge",
         R("US", lines=[line(price="100.00", origin="MX")]),
         duty="0.00",
@@ -863,3 +967,29 @@ def test_destination_rules(payload: dict[str, Any], expect: dict[str, Any]) -> N
         assert result["import_charges_total"] == expect["charges"]
     if "complete" in expect:
         assert result["complete"] is expect["complete"]
+
+
+def test_us_postal_mixed_parcel_charges_the_known_ieepa_rate_and_names_the_unknown_one() -> None:
+    # 2025-11-10: postal items pay the IEEPA duty of each line's origin; ehub holds China's (20%)
+    # and reports the Japanese line's as unknown instead of charging it 0.
+    payload = R(
+        "US",
+        date="2025-11-10",
+        channel="postal",
+        lines=[line(price="100.00", origin="CN"), line("420221", "50.00", origin="JP")],
+    )
+    result = quote(payload)
+    assert regime_id(result) == "US/regime/postal-ieepa"
+    assert result["complete"] is False
+    cn, jp = result["duties"]
+    assert (cn["line"], cn["rate"], cn["amount"], cn["rule"]) == (
+        0,
+        "0.2",
+        "20.00",
+        "US/surcharge/IEEPA-China",
+    )
+    assert (jp["line"], jp["amount"]) == (1, None)
+    assert result["duty_total"] == "20.00"
+    assert any(
+        "IEEPA rate for this country of origin" in u["reason"] for u in result["unknown_rates"]
+    )

@@ -187,3 +187,16 @@ def test_file_name_must_match_country(rules_copy: Path) -> None:
         load_rulebook(rules_copy)
     assert caught.value.file == "UK.toml"
     assert "GB must live in GB.toml" in caught.value.reason
+
+
+def test_an_extra_duty_is_either_a_rate_or_a_stated_unknown(tmp_path: Path) -> None:
+    shutil.copy(RULES_DIR / "US.toml", tmp_path / "US.toml")
+    _edit(
+        tmp_path / "US.toml",
+        '{ unknown = "the effective IEEPA rate',
+        '{ param = "section_122", unknown = "the effective IEEPA rate',
+    )
+    with pytest.raises(RuleFileError) as caught:
+        load_rulebook(tmp_path)
+    assert caught.value.key.endswith(".extra_duties[1].unknown")
+    assert "cannot be combined with param or label" in caught.value.reason
