@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ehub.customs.tests.support import line, quote, request
+from ehub.customs.tests.support import line, quote, regime_id, request
 
 DEMO_CODES = frozenset(
     {
@@ -38,8 +38,12 @@ KNOWN = {
         "040900", "090121", "090210", "330499", "420221", "691110", "081040", "170220",
         "210112", "330590", "330410", "680430", "460219", "210390", "190531",
     },
-    # ABF Schedule 3, chapter 9: 0901.21.00 Free (asserted from 2026-01-01)
-    "AU": {"090121"},
+    # ABF Schedule 3 (machine-readable copy), one tariff item per subheading, from 2026-01-01;
+    # chapters 33, 52, 62 and 82 were not found in the copy and stay unknown
+    "AU": {
+        "040900", "081340", "090121", "090210", "090230", "170220", "180690", "190531", "200799",
+        "200899", "210112", "210390", "340111", "420221", "460219", "680430", "691110", "691200",
+    },
     "NZ": set(),
 }  # fmt: skip
 
@@ -131,10 +135,12 @@ def test_australia_singapore_and_new_zealand_origin_free():
     assert sg["complete"] is True
     nz = _one_line("AU", "040900", "1500.00", "NZ", ship_from="NZ")
     assert nz["duties"][0]["rule"] == "AU/duty/SAFTA-ANZCERTA"
-    # Malaysian origin: MAFTA/AANZFTA rates not sourced -> unknown
+    # Malaysian origin: MAFTA/AANZFTA rates not sourced -> the general rate (2007.99.00 5%)
     my = _one_line("AU", "200799", "1500.00", "MY", ship_from="MY")
-    assert my["duties"][0]["rate"] is None
-    assert my["complete"] is False
+    assert [(d["rate"], d["amount"], d["rule"]) for d in my["duties"]] == [
+        ("0.05", "75.00", "AU/duty/MFN")
+    ]
+    assert my["complete"] is True
 
 
 def test_australia_mfn_roasted_coffee_free_from_2026():
@@ -149,8 +155,45 @@ def test_australia_mfn_roasted_coffee_free_from_2026():
     before = _one_line("AU", "090121", "1500.00", "CN", ship_from="CN", date="2025-12-31")
     assert before["duties"][0]["rate"] is None
     assert before["complete"] is False
-    # other demo codes from China still have no sourced AU rate
-    assert _one_line("AU", "090210", "1500.00", "CN", ship_from="CN")["complete"] is False
+    # chapter 33 was not found in the Schedule 3 copy: French cosmetics stay unknown
+    assert _one_line("AU", "330499", "1500.00", "FR", ship_from="FR")["complete"] is False
+
+
+@pytest.mark.parametrize(
+    ("hs_code", "origin", "duty", "tax_total"),
+    [
+        # 6912.00.00 ceramic tableware, 5%: duty 75.00; GST 10% of (1,500 + 75) = 157.50
+        ("691200", "DE", ("0.05", "75.00", "AU/duty/MFN"), "157.50"),
+        # 4202.21.00 handbags, outer surface of leather, 5%
+        ("420221", "CN", ("0.05", "75.00", "AU/duty/MFN"), "157.50"),
+        # 0902.30.00 black and partly fermented tea (oolong) in packings <= 3 kg, Free
+        ("090230", "CN", ("0", "0.00", "AU/duty/MFN"), "150.00"),
+        # 2103.90.00 sauces NES, Free (also from the US: AUSFTA not modelled, general rate)
+        ("210390", "US", ("0", "0.00", "AU/duty/MFN"), "150.00"),
+        # 1905.31.00 sweet biscuits: 5% general; Canada has no CA rate on this line
+        ("190531", "CA", ("0.05", "75.00", "AU/duty/MFN"), "157.50"),
+        # ... and Singapore-origin biscuits are Free under the SG column footnote
+        ("190531", "SG", ("0", "0.00", "AU/duty/SAFTA-ANZCERTA"), "150.00"),
+    ],
+)
+def test_australia_border_regime_quotes_schedule_3_rates(hs_code, origin, duty, tax_total):
+    result = _one_line("AU", hs_code, "1500.00", origin, ship_from=origin)
+    assert regime_id(result) == "AU/regime/border"
+    assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [duty]
+    assert result["tax_total"] == tax_total
+    assert result["complete"] is True
+
+
+def test_australia_general_rates_are_not_asserted_before_2026_or_below_aud_1000():
+    # the Schedule 3 copy is undated: 5% tableware has no rate on 2025-12-31
+    before = _one_line("AU", "691200", "1500.00", "DE", ship_from="DE", date="2025-12-31")
+    assert before["duties"][0]["rate"] is None
+    assert before["complete"] is False
+    # at AUD 1,000 the low-value regime applies: GST at checkout, no duty
+    low = _one_line("AU", "691200", "1000.00", "DE", ship_from="DE")
+    assert regime_id(low) == "AU/regime/low-value-imported-goods"
+    assert low["duty_total"] == "0.00"
+    assert low["tax_total"] == "100.00"
 
 
 @pytest.mark.parametrize(
