@@ -457,6 +457,20 @@ CASES = [
         tax="32.00",
     ),
     case("SG 2024 at 400: GST 9%", R("SG", price="400.00", date="2024-01-01"), tax="36.00"),
+    case(
+        "SG vendor not OVR-registered, CIF at 400: import relief, no GST",
+        R("SG", price="350.00", shipping="50.00", channel="no_ovr"),
+        regime="SG/regime/import-relief-vendor-not-registered",
+        collected="at_border",
+        charges="0.00",
+    ),
+    case(
+        "SG vendor not OVR-registered, CIF above 400: GST on the whole CIF at the border",
+        R("SG", price="350.00", shipping="50.01", channel="no_ovr"),
+        regime="SG/regime/border",
+        collected="at_border",
+        tax="36.00",
+    ),
     case("SG 2023-12-31 GST 8%", R("SG", price="100.00", date="2023-12-31"), tax="8.00"),
     case(
         "SG item at most 400, CIF above 400: still LVG (shipping excluded)",
