@@ -155,3 +155,42 @@ def test_openapi_documents_the_landed_cost_request(client, db):
     operation = schema["paths"]["/api/v1/landed-cost"]["post"]
     example = operation["requestBody"]["content"]["application/json"]["example"]
     assert example["destination"] == "FI"
+
+
+def test_cli_on_a_database_never_migrated_says_so_without_a_traceback(tmp_path):
+    # A newcomer who runs the CLI before `make migrate`: the stored FX rates cannot be read.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"}
+    request = {
+        "date": "2026-03-01",
+        "destination": "FI",
+        "currency": "USD",
+        "lines": [{"hs_code": "620610", "origin": "CN", "quantity": 1, "unit_price": "10.00"}],
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "ehub.manage", "landed-cost"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    error = json.loads(done.stdout)
+    assert error["code"] == "database_unavailable"
+    assert "ehub migrate" in error["message"]
+
+    other = subprocess.run(
+        [sys.executable, "-m", "ehub.manage", "hs", "search", "silk"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert other.returncode == 1
+    assert "Traceback" not in other.stderr
+    assert "ehub migrate" in other.stderr

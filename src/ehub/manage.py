@@ -18,7 +18,18 @@ def main(argv: list[str] | None = None) -> None:
         # A configuration mistake is the operator's to fix: say what, without a traceback.
         sys.stderr.write(f"ehub: configuration error: {exc}\n")
         raise SystemExit(2) from None
-    execute_from_command_line(argv if argv is not None else sys.argv)
+    from django.db import DatabaseError
+
+    try:
+        execute_from_command_line(argv if argv is not None else sys.argv)
+    except DatabaseError as exc:
+        # Most often a new database that was never migrated: say so, without a traceback.
+        sys.stderr.write(
+            f"ehub: database error: {exc}\n"
+            "If this database is new, create its tables first:"
+            " `ehub migrate` (or `make migrate`).\n"
+        )
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

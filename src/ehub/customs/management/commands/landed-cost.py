@@ -1,6 +1,8 @@
 """``ehub landed-cost``: JSON request on stdin (or ``--request FILE``), JSON result on stdout.
 
-Bad input prints ``{"code", "message", "detail"}`` on stdout and exits with status 2.
+Bad input prints ``{"code", "message", "detail"}`` on stdout and exits with status 2; a database
+that cannot be read (e.g. never migrated) prints the same shape with ``database_unavailable`` and
+exits with status 1.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 
 from ehub.core.errors import CoreErrorCode, DomainError
 from ehub.customs.quoting import landed_cost_for_payload
@@ -39,6 +42,16 @@ class Command(BaseCommand):
         except DomainError as exc:
             self.stdout.write(json.dumps(exc.as_dict(), ensure_ascii=False, indent=indent))
             sys.exit(2)
+        except DatabaseError as exc:
+            # Not the request's fault (exit 1, not 2): the stored rates could not be read.
+            error = {
+                "code": "database_unavailable",
+                "message": "ehub's database could not be read (if it is new, run `ehub migrate`"
+                " or `make migrate` first)",
+                "detail": {"error": str(exc)},
+            }
+            self.stdout.write(json.dumps(error, ensure_ascii=False, indent=indent))
+            sys.exit(1)
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=indent))
 
     def _read(self, path: Path | None) -> str:
