@@ -238,19 +238,20 @@ def test_cn_mfn_table_starts_2024():
 
 # --- JP: WTO rates on 60% of the retail price, EPA rates by origin ---
 # Japan's rounding (JP.toml, Customs Answer 1111): each base down to JPY 1,000, each tax total
-# down to JPY 100; consumption tax 10% of (customs value + duty) so rounded.
+# down to JPY 100; consumption tax 10% of (customs value + duty) so rounded, 8% (reduced rate)
+# on food.
 
 
 @pytest.mark.parametrize(
     ("code", "duty", "tax"),
     [
-        ("090210", "10200", "7000"),  # green tea 17% of 60,000; 10% of 70,200 -> 70,000
-        ("090121", "7200", "6700"),  # roasted coffee 12%; 10% of 67,200 -> 67,000
-        ("090230", "10200", "7000"),  # oolong 17%
-        ("040900", "15300", "7500"),  # honey 25.5%; 10% of 75,300 -> 75,000
+        ("090210", "10200", "5600"),  # green tea 17% of 60,000; 8% of 70,200 -> 70,000
+        ("090121", "7200", "5300"),  # roasted coffee 12%; 8% of 67,200 -> 67,000 = 5,360
+        ("090230", "10200", "5600"),  # oolong 17%; 8% of 70,000
+        ("040900", "15300", "6000"),  # honey 25.5%; 8% of 75,300 -> 75,000
         ("420221", "6000", "6600"),  # leather handbag 10%
         ("330499", "0", "6000"),  # skin care: WTO free
-        ("210390", "4300", "6400"),  # sauces 7.2% = 4,320 -> 4,300; 10% of 64,320 -> 64,000
+        ("210390", "4300", "5100"),  # sauces 7.2% = 4,320 -> 4,300; 8% of 64,320 -> 64,000 = 5,120
     ],
 )
 def test_jp_mfn_figures(code, duty, tax):

@@ -82,15 +82,17 @@ def test_every_demo_code_has_a_known_rate_or_is_listed_as_unknown(destination):
 @pytest.mark.parametrize(
     ("destination", "hs_code", "origin", "duties", "tax_total"),
     [
-        # EU (FI, VAT 25.5%): highbush blueberries 0810 40 50 at 3.2%
-        ("FI", "081040", "US", [("0.032", "6.40")], "52.63"),
-        # EU: 3-in-1 instant white coffee 2101 12 92 at 11.5%
-        ("FI", "210112", "MY", [("0.115", "23.00")], "56.87"),
-        # EU: maple syrup 1702 20 90 at 8%; VAT on 216.00
-        ("FI", "170220", "CA", [("0.08", "16.00")], "55.08"),
-        # GB (VAT 20%): sweet biscuits 8%, sauces 2103 90 90 at 6%
+        # EU (FI, food VAT 13.5% from 2026-01-01, FI/vat/reduced): highbush blueberries
+        # 0810 40 50 at 3.2%; VAT 13.5% of 206.40 = 27.864 -> 27.86
+        ("FI", "081040", "US", [("0.032", "6.40")], "27.86"),
+        # EU: 3-in-1 instant white coffee 2101 12 92 at 11.5%; 13.5% of 223.00 = 30.105 -> 30.11
+        ("FI", "210112", "MY", [("0.115", "23.00")], "30.11"),
+        # EU: maple syrup 1702 20 90 at 8%; VAT 13.5% on 216.00 = 29.16
+        ("FI", "170220", "CA", [("0.08", "16.00")], "29.16"),
+        # GB (VAT 20%): sweet biscuits 8%, sauces 2103 90 90 at 6% (sauces are zero-rated food:
+        # no VAT; GB.toml tables.vat_zero_food)
         ("GB", "190531", "SG", [("0.08", "16.00")], "43.20"),
-        ("GB", "210390", "SG", [("0.06", "12.00")], "42.40"),
+        ("GB", "210390", "SG", [("0.06", "12.00")], "0.00"),
         ("GB", "460219", "MY", [("0.02", "4.00")], "40.80"),
         # US: BBQ sauce / sambal 2103.90.90 at 6.4%, plus the Section 122 surcharge of 10%
         ("US", "210390", "SG", [("0.064", "12.80"), ("0.1", "20.00")], "0.00"),
@@ -131,7 +133,7 @@ def test_cusma_rate_applies_only_to_us_or_mexican_origin():
 def test_australia_singapore_and_new_zealand_origin_free():
     sg = _one_line("AU", "200799", "1500.00", "SG", ship_from="SG")
     assert [(d["rate"], d["rule"]) for d in sg["duties"]] == [("0", "AU/duty/SAFTA-ANZCERTA")]
-    assert sg["tax_total"] == "150.00"
+    assert sg["tax_total"] == "0.00"  # jam is GST-free food (AU.toml tables.gst_free_food)
     assert sg["complete"] is True
     nz = _one_line("AU", "040900", "1500.00", "NZ", ship_from="NZ")
     assert nz["duties"][0]["rule"] == "AU/duty/SAFTA-ANZCERTA"
@@ -144,12 +146,12 @@ def test_australia_singapore_and_new_zealand_origin_free():
 
 
 def test_australia_mfn_roasted_coffee_free_from_2026():
-    # Chinese roasted coffee above AUD 1,000: general rate Free; GST 10% of 1,500 + 0 duty
+    # Chinese roasted coffee above AUD 1,000: general rate Free; coffee is GST-free (Schedule 2)
     result = _one_line("AU", "090121", "1500.00", "CN", ship_from="CN")
     assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [
         ("0", "0.00", "AU/duty/MFN")
     ]
-    assert result["tax_total"] == "150.00"
+    assert result["tax_total"] == "0.00"
     assert result["complete"] is True
     # the ABF page is undated: the rate is not asserted before 2026
     before = _one_line("AU", "090121", "1500.00", "CN", ship_from="CN", date="2025-12-31")
@@ -166,10 +168,12 @@ def test_australia_mfn_roasted_coffee_free_from_2026():
         ("691200", "DE", ("0.05", "75.00", "AU/duty/MFN"), "157.50"),
         # 4202.21.00 handbags, outer surface of leather, 5%
         ("420221", "CN", ("0.05", "75.00", "AU/duty/MFN"), "157.50"),
-        # 0902.30.00 black and partly fermented tea (oolong) in packings <= 3 kg, Free
-        ("090230", "CN", ("0", "0.00", "AU/duty/MFN"), "150.00"),
-        # 2103.90.00 sauces NES, Free (also from the US: AUSFTA not modelled, general rate)
-        ("210390", "US", ("0", "0.00", "AU/duty/MFN"), "150.00"),
+        # 0902.30.00 black and partly fermented tea (oolong) in packings <= 3 kg, Free; tea is
+        # GST-free (Schedule 2 item 5)
+        ("090230", "CN", ("0", "0.00", "AU/duty/MFN"), "0.00"),
+        # 2103.90.00 sauces NES, Free (also from the US: AUSFTA not modelled, general rate);
+        # sauces are GST-free condiments
+        ("210390", "US", ("0", "0.00", "AU/duty/MFN"), "0.00"),
         # 1905.31.00 sweet biscuits: 5% general; Canada has no CA rate on this line
         ("190531", "CA", ("0.05", "75.00", "AU/duty/MFN"), "157.50"),
         # ... and Singapore-origin biscuits are Free under the SG column footnote
@@ -214,8 +218,9 @@ def test_australia_general_rates_are_not_asserted_before_2026_or_below_aud_1000(
     ],
 )
 def test_canada_provincial_taxes_courier(region, taxes, total):
-    # roasted coffee (MFN Free) from China by courier, CAD 200
-    result = _one_line("CA", "090121", "200.00", "CN", ship_from="CN", destination_region=region)
+    # porcelain tableware (CUSMA Free) from the US by courier, CAD 200 (a non-food line: roasted
+    # coffee is zero-rated basic groceries, see test_reduced_rates_others.py)
+    result = _one_line("CA", "691110", "200.00", "US", ship_from="US", destination_region=region)
     assert [(t["kind"], t["rate"], t["amount"]) for t in result["taxes"]] == taxes
     assert result["import_charges_total"] == total
     assert result["complete"] is True
@@ -223,7 +228,7 @@ def test_canada_provincial_taxes_courier(region, taxes, total):
 
 def test_canada_pst_on_mail_with_canada_post_fee():
     result = _one_line(
-        "CA", "090121", "200.00", "CN", ship_from="CN", destination_region="CA-MB", channel="mail"
+        "CA", "691110", "200.00", "US", ship_from="US", destination_region="CA-MB", channel="mail"
     )
     assert [(t["rule"], t["amount"]) for t in result["taxes"]] == [
         ("CA/gst/federal", "10.00"),
@@ -235,23 +240,23 @@ def test_canada_pst_on_mail_with_canada_post_fee():
 
 def test_canada_pst_in_cusma_tax_only_band_and_not_in_tax_free_band():
     # CAD 40.01-150 from the US: duty-free, GST and BC PST due
-    taxed = _one_line("CA", "090121", "100.00", "US", ship_from="US", destination_region="CA-BC")
+    taxed = _one_line("CA", "691110", "100.00", "US", ship_from="US", destination_region="CA-BC")
     assert [(t["rule"], t["amount"]) for t in taxed["taxes"]] == [
         ("CA/gst/federal", "5.00"),
         ("CA/pst/BC", "7.00"),
     ]
     # up to CAD 40 from the US: no duty, no GST, no PST
-    free = _one_line("CA", "090121", "40.00", "US", ship_from="US", destination_region="CA-BC")
+    free = _one_line("CA", "691110", "40.00", "US", ship_from="US", destination_region="CA-BC")
     assert free["taxes"] == []
     assert free["import_charges_total"] == "0.00"
 
 
 def test_canada_provincial_tax_is_on_value_plus_duty_not_on_gst():
     # a duty-bearing line: CUSMA does not apply to Chinese origin, and the CA MFN rate is not
-    # sourced for 200799, so the quote passes the duty rate as a line override (10%)
+    # sourced for 691110, so the quote passes the duty rate as a line override (10%)
     payload = request(
         "CA",
-        lines=[line("200799", "200.00", origin="CN", duty_rate="0.10")],
+        lines=[line("691110", "200.00", origin="CN", duty_rate="0.10")],
         ship_from="CN",
         destination_region="CA-QC",
     )
