@@ -265,6 +265,7 @@ class TaxSpec:
     override: str = "tax_rate"  # which line override replaces the rate
     waive_at_most: str = ""  # amount param: tax not levied if the total is at most this (CH)
     omit_if_zero: bool = False  # leave out groups whose rate is 0 (CN consumption tax)
+    region_required: bool = False  # without destination_region the rate is unknown (CA, BR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1617,14 +1618,14 @@ def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> li
             shown_base = quote.round(base)
             if rate is None:
                 taxes.append(TaxLine(kind, None, shown_base, None, None, tuple(indexes)))
+                reason = (
+                    f"the {kind} rate depends on the region: give destination_region"
+                    if spec.region_required and not region
+                    else f"no {kind} rate known for this line"
+                )
                 for index in indexes:
                     quote.unknown.append(
-                        UnknownRate(
-                            index,
-                            request.lines[index].hs_code,
-                            kind,
-                            f"no {kind} rate known for this line",
-                        )
+                        UnknownRate(index, request.lines[index].hs_code, kind, reason)
                     )
                 quote.explanation.append(
                     message("{tax} rate unknown to ehub; not included.", tax=_tax_phrase(kind))
@@ -1694,6 +1695,8 @@ def _tax_rate(
         if found is not None and table is not None:
             prefix, rate = found
             return rate, _table_rule(table, prefix), kind
+    if spec.region_required and not region:  # after the table: CA food is 0 in every province
+        return None, None, kind
     if not name:
         return ZERO, None, kind
     if version is None:  # "unknown", or no value on this date

@@ -449,7 +449,7 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
             {
                 "kind", "rate", "table", "by_region", "base", "factor", "base_factor",
                 "por_dentro", "gross_up_consumption_tax", "override", "waive_at_most",
-                "omit_if_zero",
+                "omit_if_zero", "region_required",
             },
             ipath,
         )  # fmt: skip
@@ -484,9 +484,12 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
             override=override,
             waive_at_most=reader.string(item, "waive_at_most", ipath, required=False),
             omit_if_zero=bool(item.get("omit_if_zero", False)),
+            region_required=bool(item.get("region_required", False)),
         )
         if not (spec.rate or spec.table or spec.by_region):
             raise reader.fail(ipath, "a tax needs rate, table or by_region")
+        if spec.region_required and not spec.by_region:
+            raise reader.fail(f"{ipath}.region_required", "needs by_region")
         taxes.append(spec)
     fees = []
     for i, item in enumerate(data.get("fees", [])):

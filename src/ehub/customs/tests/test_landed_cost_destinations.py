@@ -707,7 +707,7 @@ CASES = [
     # --- BR: Remessa Conforme bands (USD 50 = BRL 250), ICMS por dentro ---
     case(
         "BR at USD 50",
-        R("BR", price="250.00"),
+        R("BR", price="250.00", destination_region="BR-SP"),
         regime="BR/regime/PRC-up-to-USD-50",
         collected="at_checkout",
         duty="50.00",
@@ -715,7 +715,7 @@ CASES = [
     ),
     case(
         "BR above USD 50",
-        R("BR", price="250.01"),
+        R("BR", price="250.01", destination_region="BR-SP"),
         regime="BR/regime/PRC-up-to-USD-3000",
         duty="50.01",
         tax="61.45",
@@ -745,7 +745,7 @@ CASES = [
     case("BR above USD 3,000", R("BR", price="15000.01"), allowed=False),
     case(
         "BR outside PRC: 60%",
-        R("BR", price="100.00", channel="non_prc"),
+        R("BR", price="100.00", channel="non_prc", destination_region="BR-SP"),
         regime="BR/regime/non-PRC",
         collected="at_border",
         duty="60.00",
@@ -1007,3 +1007,24 @@ def test_us_postal_mixed_parcel_charges_the_known_ieepa_rate_and_names_the_unkno
     assert any(
         "IEEPA rate for this country of origin" in u["reason"] for u in result["unknown_rates"]
     )
+
+
+@pytest.mark.parametrize(
+    ("destination", "kind", "region", "rate"),
+    [("CA", "sales_tax", "CA-BC", "0.07"), ("BR", "icms", "BR-SP", "0.17")],
+)
+def test_a_regional_tax_without_destination_region_is_unknown_not_guessed(
+    destination: str, kind: str, region: str, rate: str
+) -> None:
+    # Canada's PST/QST/HST and Brazil's ICMS depend on the province or state: without one the
+    # quote names the missing rate instead of charging one province's (or none).
+    price = "500.00" if destination == "CA" else "100.00"
+    without = quote(R(destination, price=price))
+    assert without["complete"] is False
+    missing = [u for u in without["unknown_rates"] if u["kind"] == kind]
+    assert missing and "give destination_region" in missing[0]["reason"]
+    assert [t["amount"] for t in without["taxes"] if t["kind"] == kind] == [None]
+
+    given = quote(R(destination, price=price, destination_region=region))
+    assert [t["rate"] for t in given["taxes"] if t["kind"] == kind] == [rate]
+    assert not [u for u in given["unknown_rates"] if u["kind"] == kind]

@@ -104,7 +104,7 @@ def test_cn_comprehensive_rate_without_consumption_tax_is_9_1_percent():
 
 def test_br_icms_por_dentro():
     # ICMS = (value + II) / (1 - 17%) x 17%
-    result = quote(request("BR", price="100.00"))
+    result = quote(request("BR", price="100.00", destination_region="BR-SP"))
     assert result["duty_total"] == "20.00"
     assert result["taxes"][0]["base"] == "120.00"
     assert result["taxes"][0]["amount"] == "24.58"

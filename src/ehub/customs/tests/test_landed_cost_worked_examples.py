@@ -428,9 +428,10 @@ def test_ca_cbsa_example_us100_at_115_duty_4pc_gst_on_value_for_tax():
 
     The 4% duty is the example's input (``duty_rate``); GST 5%, the CAD 20 courier threshold and
     the value-for-tax base are rule data. The goods must not be CUSMA goods (from the US they
-    would be duty-free up to CAD 150), so the line is of Chinese origin shipped from China. No
-    province: the example shows GST alone (no HST or provincial tax), which is what ehub charges
-    without ``destination_region``. Date: undated example; 2026-03-01 (GST 5% throughout).
+    would be duty-free up to CAD 150), so the line is of Chinese origin shipped from China. The
+    example shows GST alone (no HST or provincial tax): a province that levies neither at the
+    border, Alberta (``CA-AB``); without a province ehub reports the provincial tax as unknown.
+    Date: undated example; 2026-03-01 (GST 5% throughout).
     """
     result = _quote(
         _request(
@@ -440,6 +441,7 @@ def test_ca_cbsa_example_us100_at_115_duty_4pc_gst_on_value_for_tax():
             [line("620610", "100.00", origin="CN", duty_rate="0.04")],
             ship_from="CN",
             fx={"USD/CAD": "1.15"},
+            destination_region="CA-AB",
         )
     )
 
