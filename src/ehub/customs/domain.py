@@ -276,6 +276,7 @@ class FeeSpec:
     minimum: str = ""
     maximum: str = ""
     only_if_charges: bool = False  # only when duty or tax is collected (Canada Post)
+    conditions: tuple[Condition, ...] = ()  # value tests, as a regime's ``when`` (AU IPC tiers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -888,7 +889,9 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     # 7. fees
     duty_known = sum((d.amount for d in duties if d.amount is not None), ZERO)
     tax_known = sum((t.amount for t in taxes if t.amount is not None), ZERO)
-    fees = _fees(quote, regime, customs_value, duty_known + tax_known)
+    fees = _fees(
+        quote, regime, customs_value, duty_known + tax_known, (goods, shipping, insurance, max_item)
+    )
 
     # 8. waivers
     if regime.waive_charges_at_most:
@@ -1704,10 +1707,18 @@ def _tax_rate(
     return version.value, version.rule, kind
 
 
-def _fees(quote: _Quote, regime: Regime, customs_value: Decimal, charges: Decimal) -> list[FeeLine]:
+def _fees(
+    quote: _Quote,
+    regime: Regime,
+    customs_value: Decimal,
+    charges: Decimal,
+    values: tuple[Decimal, Decimal, Decimal, Decimal],
+) -> list[FeeLine]:
     fees: list[FeeLine] = []
     for spec in regime.fees:
         if spec.only_if_charges and charges <= 0:
+            continue
+        if not all(_condition_holds(quote, c, regime, values) for c in spec.conditions):
             continue
         rule: RuleRef
         if spec.amount:

@@ -496,8 +496,16 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
         ipath = f"{path}.fees[{i}]"
         item = reader.table(item, ipath)
         reader.check_keys(
-            item, {"name", "amount", "rate", "minimum", "maximum", "only_if_charges"}, ipath
+            item, {"name", "amount", "rate", "minimum", "maximum", "only_if_charges", "when"}, ipath
         )
+        fee_when = item.get("when", [])
+        if not isinstance(fee_when, list):
+            raise reader.fail(f"{ipath}.when", "must be a list of value tests")
+        fee_conditions = tuple(
+            _parse_condition(reader, c, f"{ipath}.when[{j}]") for j, c in enumerate(fee_when)
+        )
+        if any(c.kind != "value" for c in fee_conditions):
+            raise reader.fail(f"{ipath}.when", "a fee takes value tests only")
         fee = FeeSpec(
             name=reader.string(item, "name", ipath),
             amount=reader.string(item, "amount", ipath, required=False),
@@ -505,6 +513,7 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
             minimum=reader.string(item, "minimum", ipath, required=False),
             maximum=reader.string(item, "maximum", ipath, required=False),
             only_if_charges=bool(item.get("only_if_charges", False)),
+            conditions=fee_conditions,
         )
         if bool(fee.amount) == bool(fee.rate):
             raise reader.fail(ipath, "a fee needs exactly one of amount or rate")
@@ -836,6 +845,8 @@ def _check_references(
             need_param(fee.rate, f"{path}.fees.rate", amount=False)
             need_param(fee.minimum, f"{path}.fees.minimum", amount=True)
             need_param(fee.maximum, f"{path}.fees.maximum", amount=True)
+            for condition in fee.conditions:
+                need_param(condition.param, f"{path}.fees.when", amount=True)
     for preference in preferences:
         if preference.table not in tables:
             raise reader.fail(

@@ -417,6 +417,19 @@ CASES = [
         tax="100.00",
         complete=False,
     ),
+    case(
+        "AU above 1000: IPC 50 + biosecurity (air) 45",
+        R("AU", price="1000.01"),
+        regime="AU/regime/border",
+        fee="95.00",
+    ),
+    case("AU below 10000: IPC 50", R("AU", price="9999.99"), fee="95.00"),
+    case("AU at 10000: IPC 152", R("AU", price="10000.00"), fee="197.00"),
+    case("AU 2024-06-30 biosecurity 43", R("AU", price="1500.00", date="2024-06-30"), fee="93.00"),
+    case("AU 2024-07-01 biosecurity 45", R("AU", price="1500.00", date="2024-07-01"), fee="95.00"),
+    case("AU 2019-12-31 biosecurity 33", R("AU", price="1500.00", date="2019-12-31"), fee="83.00"),
+    case("AU 2020-01-01 biosecurity 38", R("AU", price="1500.00", date="2020-01-01"), fee="88.00"),
+    case("AU at 1000: no charges", R("AU", price="1000.00"), fee="0.00"),
     case("AU before 2018-07-01", R("AU", date="2018-06-30"), error="no_rules_for_date"),
     # --- NZ: NZD 1,000 ---
     case(

@@ -200,3 +200,16 @@ def test_an_extra_duty_is_either_a_rate_or_a_stated_unknown(tmp_path: Path) -> N
         load_rulebook(tmp_path)
     assert caught.value.key.endswith(".extra_duties[1].unknown")
     assert "cannot be combined with param or label" in caught.value.reason
+
+
+def test_a_fee_takes_value_tests_only(tmp_path: Path) -> None:
+    shutil.copy(RULES_DIR / "AU.toml", tmp_path / "AU.toml")
+    _edit(
+        tmp_path / "AU.toml",
+        'when = [ { value = "customs_value", below = "ipc_high_value" } ]',
+        'when = [ { origin_any_in = ["CN"] } ]',
+    )
+    with pytest.raises(RuleFileError) as caught:
+        load_rulebook(tmp_path)
+    assert caught.value.key.endswith(".fees[0].when")
+    assert "value tests only" in caught.value.reason

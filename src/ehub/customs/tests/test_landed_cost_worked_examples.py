@@ -34,7 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ehub.core.fx import RateTable
-from ehub.customs.tests.support import line, quote, regime_id
+from ehub.customs.tests.support import amount, line, quote, regime_id
 
 NO_STORED_RATES = RateTable()
 
@@ -260,10 +260,12 @@ def test_au_customs_amplifier_example_duty_on_customs_value_gst_on_voti():
     assert (_rate(gst), gst["base"], gst["amount"]) == (Decimal("0.10"), "1600.00", "160.00")
     assert result["duty_total"] == "70.00"
     assert result["tax_total"] == "160.00"
-    assert result["fee_total"] == "0.00"
-    assert result["import_charges_total"] == "230.00"
-    # goods A$1,400 + postage and insurance A$130 + duty and GST A$230
-    assert result["landed_total"] == "1760.00"
+    # The example totals duty and GST (A$230); the declaration's charges come on top (rule data,
+    # not the example's): Import Processing Charge A$50 and biosecurity charge (air) A$45.
+    assert result["fee_total"] == "95.00"
+    assert result["import_charges_total"] == "325.00"
+    # goods A$1,400 + postage and insurance A$130 + duty and GST A$230 + charges A$95
+    assert result["landed_total"] == "1855.00"
     assert result["complete"] is True
 
 
@@ -299,7 +301,9 @@ def test_au_customs_cval_1200_example_voti_includes_transport_and_insurance():
     assert _only(result["duties"])["amount"] == "60.00"
     gst = _only(result["taxes"])
     assert (gst["base"], gst["amount"]) == ("1410.00", "141.00")
-    assert result["import_charges_total"] == "201.00"
+    # "Total payable Duty + GST = A$201.00"; the declaration's charges (A$95) come on top.
+    assert amount(result["duty_total"]) + amount(result["tax_total"]) == Decimal("201.00")
+    assert result["import_charges_total"] == "296.00"
     assert result["collected"] == "at_border"
 
 
