@@ -1035,7 +1035,8 @@ def test_a_regional_tax_without_destination_region_is_unknown_not_guessed(
     without = quote(R(destination, price=price))
     assert without["complete"] is False
     missing = [u for u in without["unknown_rates"] if u["kind"] == kind]
-    assert missing and "give destination_region" in missing[0]["reason"]
+    assert missing
+    assert "give destination_region" in missing[0]["reason"]
     assert [t["amount"] for t in without["taxes"] if t["kind"] == kind] == [None]
 
     given = quote(R(destination, price=price, destination_region=region))

@@ -797,7 +797,8 @@ def test_jp_customs_answer_1111_bases_down_to_1000_yen_tax_totals_down_to_100_ye
     JP.toml models the rounding: each line's base down to JPY 1,000 and each tax's total down to
     JPY 100 (``per = "total"``). Inputs: the CIF prices (business import: no 60% personal-use
     valuation, no separate freight), the 14% duty (``duty_rate``) and, for B, the reduced 8%
-    (``tax_rate``: JP.toml's 8% food table lists the demo catalog's food codes, not 2106.90). ehub charges consumption tax as one
+    (``tax_rate``: JP.toml's 8% food table lists the demo catalog's food codes, not 2106.90).
+    ehub charges consumption tax as one
     10% (8%) tax where Japan splits it into national 7.8% (6.24%) and local 22/78 of it; the
     published totals agree: 56,400 + 15,900 = 72,300. Differences that remain in general: Japan
     adds each item's duty rounded down to JPY 100 (74,700) to the consumption-tax base where ehub
