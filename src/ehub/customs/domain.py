@@ -1242,22 +1242,8 @@ def _duties(
             rate, rule_id, label, specific = _duty_rate(quote, line, table, spec.table)
             base = quote.charge_base("duty", line_cv[index])
             if rate is None:
-                duties.append(DutyLine(index, line.hs_code, None, base, None, None))
-                quote.unknown.append(
-                    UnknownRate(
-                        index,
-                        line.hs_code,
-                        "duty",
-                        f"no {quote.destination.country} duty rate known for HS {line.hs_code}",
-                    )
-                )
-                quote.explanation.append(
-                    message(
-                        "Line {line} ({hs_code}): duty rate unknown to ehub; not included.",
-                        line=index,
-                        hs_code=line.hs_code,
-                    )
-                )
+                reason = f"no {quote.destination.country} duty rate known for HS {line.hs_code}"
+                duties.append(_unknown_duty(quote, index, line, base, reason, "duty"))
                 continue
             if specific is not None:
                 duty = _specific_duty(quote, index, line, rate, specific, base, label, rule_id)
@@ -1354,15 +1340,7 @@ def _duties(
                 if not extra.applies_to(line.origin):
                     continue
                 base = quote.charge_base("duty", line_cv[index])
-                duties.append(DutyLine(index, line.hs_code, None, base, None, None, "surcharge"))
-                quote.unknown.append(UnknownRate(index, line.hs_code, "duty", extra.unknown))
-                quote.explanation.append(
-                    message(
-                        "Line {line} ({hs_code}): duty rate unknown to ehub; not included.",
-                        line=index,
-                        hs_code=line.hs_code,
-                    )
-                )
+                duties.append(_unknown_duty(quote, index, line, base, extra.unknown, "surcharge"))
             continue
         surcharge = rules.params.get(extra.param)
         if surcharge is None:
@@ -1390,6 +1368,21 @@ def _duties(
                 )
             )
     return duties, line_duty
+
+
+def _unknown_duty(
+    quote: _Quote, index: int, line: RequestLine, base: Decimal, reason: str, kind: str
+) -> DutyLine:
+    """A duty line ehub cannot price: named in ``unknown_rates`` and the explanation, never 0."""
+    quote.unknown.append(UnknownRate(index, line.hs_code, "duty", reason))
+    quote.explanation.append(
+        message(
+            "Line {line} ({hs_code}): duty rate unknown to ehub; not included.",
+            line=index,
+            hs_code=line.hs_code,
+        )
+    )
+    return DutyLine(index, line.hs_code, None, base, None, None, kind)
 
 
 def _spread(target: list[Decimal], amount: Decimal, weights: list[Decimal], q: Decimal) -> None:
