@@ -244,6 +244,7 @@ class ExtraDutySpec:
     origin_not_in: frozenset[str] = frozenset()
     base: str = "customs_value"  # or "duty": a surcharge on the duty (India's SWS)
     unknown: str = ""  # instead of a param: the matching lines' duty is unknown, for this reason
+    validity: Validity | None = None  # None: whenever the regime applies
 
     def applies_to(self, origin: str) -> bool:
         if self.origin_in and origin not in self.origin_in:
@@ -1335,6 +1336,8 @@ def _duties(
         )
     # surcharges
     for extra in regime.extra_duties:
+        if extra.validity is not None and not extra.validity.covers(rules.date):
+            continue
         if extra.unknown:
             for index, line in enumerate(request.lines):
                 if not extra.applies_to(line.origin):

@@ -418,12 +418,19 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
         ipath = f"{path}.extra_duties[{i}]"
         item = reader.table(item, ipath)
         reader.check_keys(
-            item, {"param", "label", "origin_in", "origin_not_in", "base", "unknown"}, ipath
-        )
+            item,
+            {
+                "param", "label", "origin_in", "origin_not_in", "base", "unknown",
+                "effective_from", "effective_to",
+            },
+            ipath,
+        )  # fmt: skip
         base = item.get("base", "customs_value")
         if base not in {"customs_value", "duty"}:
             raise reader.fail(f"{ipath}.base", "must be customs_value or duty")
         unknown = reader.string(item, "unknown", ipath, required=False)
+        if "effective_to" in item and "effective_from" not in item:
+            raise reader.fail(f"{ipath}.effective_from", "is required with effective_to")
         if unknown and ("param" in item or "label" in item):
             raise reader.fail(f"{ipath}.unknown", "cannot be combined with param or label")
         extra.append(
@@ -431,6 +438,7 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
                 param=reader.string(item, "param", ipath, required=not unknown),
                 label=reader.string(item, "label", ipath, required=not unknown),
                 unknown=unknown,
+                validity=reader.validity(item, ipath) if "effective_from" in item else None,
                 origin_in=reader.codes(
                     item.get("origin_in", []), f"{ipath}.origin_in", countries=True
                 ),

@@ -185,10 +185,66 @@ CASES = [
         regime="US/regime/de-minimis-except-CN-HK",
     ),
     case(
-        "US 2025-08-29 JP all suspended",
+        "US 2025-08-29 JP all suspended; Annex I reciprocal rate unknown",
         R("US", date="2025-08-29", lines=[line(price="100.00", origin="JP")]),
         regime="US/regime/entry",
         duty="6.90",
+        complete=False,
+    ),
+    # --- US: IEEPA reciprocal duty on other countries' goods (baseline 10%, then unknown) ---
+    case(
+        "US 2025-04-04 JP before the baseline",
+        R("US", date="2025-04-04", lines=[line(price="900.00", origin="JP")]),
+        duty="62.10",
+        complete=True,
+    ),
+    case(
+        "US 2025-04-05 JP baseline 10%",
+        R("US", date="2025-04-05", lines=[line(price="900.00", origin="JP")]),
+        duty="152.10",
+        complete=True,
+    ),
+    case(
+        "US 2025-04-09 JP country-specific rate (one day) unknown",
+        R("US", date="2025-04-09", lines=[line(price="900.00", origin="JP")]),
+        duty="62.10",
+        complete=False,
+    ),
+    case(
+        "US 2025-08-06 JP baseline 10%",
+        R("US", date="2025-08-06", lines=[line(price="900.00", origin="JP")]),
+        duty="152.10",
+        complete=True,
+    ),
+    case(
+        "US 2025-08-07 JP Annex I rate unknown",
+        R("US", date="2025-08-07", lines=[line(price="900.00", origin="JP")]),
+        duty="62.10",
+        complete=False,
+    ),
+    case(
+        "US 2026-02-24 JP Section 122 only",
+        R("US", date="2026-02-24", lines=[line(price="100.00", origin="JP")]),
+        duty="16.90",
+        complete=True,
+    ),
+    case(
+        "US 2025-06-01 CA USMCA goods: no reciprocal duty",
+        R("US", date="2025-06-01", ship_from="CA", lines=[line(price="900.00", origin="CA")]),
+        duty="0.00",
+        complete=True,
+    ),
+    case(
+        "US 2025-02-03 CN before the IEEPA duties",
+        R("US", price="900.00", date="2025-02-03"),
+        duty="62.10",
+        complete=True,
+    ),
+    case(
+        "US 2025-05-13 CN IEEPA duties before 2025-05-14 unknown",
+        R("US", price="900.00", date="2025-05-13"),
+        duty="62.10",
+        complete=False,
     ),
     case("US 2026-02-23 CN IEEPA 20%", R("US", price="100.00", date="2026-02-23"), duty="26.90"),
     case(

@@ -213,3 +213,16 @@ def test_a_fee_takes_value_tests_only(tmp_path: Path) -> None:
         load_rulebook(tmp_path)
     assert caught.value.key.endswith(".fees[0].when")
     assert "value tests only" in caught.value.reason
+
+
+def test_a_dated_extra_duty_needs_its_start(tmp_path: Path) -> None:
+    shutil.copy(RULES_DIR / "US.toml", tmp_path / "US.toml")
+    _edit(
+        tmp_path / "US.toml",
+        'origin_in = ["CN", "HK"], effective_from = "2025-02-04", ',
+        'origin_in = ["CN", "HK"], ',
+    )
+    with pytest.raises(RuleFileError) as caught:
+        load_rulebook(tmp_path)
+    assert caught.value.key.endswith(".effective_from")
+    assert "required with effective_to" in caught.value.reason
