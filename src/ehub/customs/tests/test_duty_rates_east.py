@@ -73,28 +73,17 @@ UNKNOWN: dict[str, frozenset[str]] = {
     ),
     "JP": frozenset(
         [
-            "081040",
             "081340",
             "170220",
             "180690",
-            "190531",
             "200799",
             "200899",
             "210112",
-            "330410",
-            "330590",
-            "340111",
             "460219",
             "520852",
-            "620520",
             "620610",
             "620630",
             "621410",
-            "680430",
-            "691110",
-            "691200",
-            "821191",
-            "821192",
         ]
     ),
     "KR": frozenset(
@@ -129,7 +118,8 @@ UNKNOWN: dict[str, frozenset[str]] = {
     "SG": frozenset(),
     "TH": ALL,
     "ID": ALL,
-    "VN": ALL,
+    # lines of these subheadings carry different rates by product (VN.toml lists them)
+    "VN": frozenset(["180690", "200899", "210390", "330499"]),
     "PH": ALL,
     "SA": ALL,
     "NO": ALL,
@@ -273,6 +263,53 @@ def test_jp_preference_falls_back_to_mfn_for_codes_outside_the_epa_table():
     assert _quote("JP", "420221", origin="MY")["duties"][0]["rule"] == "JP/duty/MFN"
 
 
+@pytest.mark.parametrize(
+    ("code", "rate", "duty", "tax"),
+    [
+        # 6804.30-000 whetstones WTO 2.6% of 60,000 = 1,560 -> 1,500; 10% of 61,560 -> 61,000
+        ("680430", "0.026", "1500", "6100"),
+        # 6911.10-000 porcelain tableware WTO 2.3% = 1,380 -> 1,300; 10% of 61,380 -> 61,000
+        ("691110", "0.023", "1300", "6100"),
+        # 8211.92-000 kitchen knives WTO 3.7% = 2,220 -> 2,200; 10% of 62,220 -> 62,000
+        ("821192", "0.037", "2200", "6200"),
+        # 3304.10-000 lip make-up WTO free
+        ("330410", "0", "0", "6000"),
+        # 6205.20-000 men's cotton shirts WTO 7.4% = 4,440 -> 4,400; 10% of 64,440 -> 64,000
+        ("620520", "0.074", "4400", "6400"),
+        # 1905.31-000 sweet biscuits WTO 20.4% = 12,240 -> 12,200; 8% (food) of 72,240 -> 72,000
+        # = 5,760 -> 5,700
+        ("190531", "0.204", "12200", "5700"),
+        # 0810.40-000 cranberries, blueberries WTO 6% = 3,600; 8% of 63,600 -> 63,000 = 5,040
+        ("081040", "0.06", "3600", "5000"),
+    ],
+)
+def test_jp_wto_rates_from_the_2025_tariff_schedule(code, rate, duty, tax):
+    result = _quote("JP", code, origin="CN")
+    (line_duty,) = result["duties"]
+    assert (line_duty["rate"], line_duty["rule"]) == (rate, "JP/duty/MFN")
+    assert result["duty_total"] == duty
+    assert result["tax_total"] == tax
+    # asserted from the 2025-04-01 schedule only: unknown the day before
+    before = quote(request("JP", date="2025-03-31", lines=[line(code, "100000", origin="CN")]))
+    assert before["complete"] is False
+
+
+@pytest.mark.parametrize("origin", ["MY", "SG"])
+@pytest.mark.parametrize("code", ["821192", "520852", "620630", "621410", "460219"])
+def test_jp_epa_free_from_2025_even_where_the_mfn_lines_split(origin, code):
+    # every statistical line of these subheadings is Free in the Malaysia and Singapore EPA
+    # columns, so the preference is known even where the MFN rate is not (batik, blouses)
+    result = _quote("JP", code, origin=origin)
+    expected = {"MY": "JP/duty/JMEPA", "SG": "JP/duty/JSEPA"}[origin]
+    assert (result["duties"][0]["rule"], result["duty_total"]) == (expected, "0")
+    assert result["complete"] is True
+
+
+def test_jp_malaysian_coffee_has_no_epa_rate_and_pays_mfn():
+    result = _quote("JP", "090121", origin="MY")
+    assert (result["duties"][0]["rule"], result["duty_total"]) == ("JP/duty/MFN", "7200")
+
+
 def test_jp_honey_rate_before_2024_04_01_unchanged():
     result = quote(request("JP", date="2024-03-31", lines=[line("040900", "100000")]))
     assert result["duty_total"] == "15300"
@@ -341,3 +378,28 @@ def test_my_no_preference_outside_its_origins_or_table(origin, code):
     result = _quote("MY", code, origin=origin)
     assert result["complete"] is False
     assert result["duties"][0]["rate"] is None
+
+
+# --- VN: preferential (MFN) rates of Decree 26/2023/ND-CP as amended, from 2026-01-01 ---
+
+
+@pytest.mark.parametrize(
+    ("code", "rate", "duty", "tax"),
+    [
+        ("090210", "0.4", "2000000", "700000"),  # green tea 40%; VAT 10% of 7,000,000
+        ("420221", "0.25", "1250000", "625000"),  # leather handbag 25%
+        ("821192", "0.05", "250000", "525000"),  # kitchen knife 5%
+    ],
+)
+def test_vn_mfn_figures(code, rate, duty, tax):
+    result = _quote("VN", code, origin="CN")
+    assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [
+        (rate, duty, "VN/duty/MFN")
+    ]
+    assert result["tax_total"] == tax
+    assert result["complete"] is True
+
+
+def test_vn_mfn_table_starts_2026():
+    result = quote(request("VN", date="2025-12-31", lines=[line("090210", "5000000")]))
+    assert result["complete"] is False
