@@ -1,4 +1,4 @@
-"""Reduced and zero VAT/GST/consumption-tax rates on food: GB, JP, AU and CA (issue 3).
+"""Reduced and zero VAT/GST/consumption-tax rates on food: GB, JP, AU, CA and NO (issue 3).
 
 Each destination: a food line at the reduced (or zero) rate with its rule id and amount, beside a
 non-food line at the standard rate in the same parcel. Amounts are worked out by hand from the
@@ -204,3 +204,25 @@ def test_ca_nova_scotia_food_stays_zero_rated_across_the_hst_cut(date, hst):
         ("CA/gst/zero-rated-basic-groceries", "0", "50.00", "0.00"),
         ("CA/hst/NS", hst[0], "50.00", hst[1]),
     ]
+
+
+# --- NO: 15% on foodstuffs (VAT Act § 5-2), at the border (VOEC excludes food) ---
+
+
+@pytest.mark.parametrize("channel", ["standard", "voec"])
+def test_no_food_at_15_beside_a_blouse_at_25_whole_kroner(channel):
+    # coffee NOK 1,000 and a silk blouse NOK 1,000 (CIF, no shipping); VOEC excludes foodstuffs,
+    # so both channels clear at the border. Duty rates are unknown for NO (not included).
+    result = quote(
+        request(
+            "NO",
+            channel=channel,
+            lines=[line("090121", "1000.00"), line("620610", "1000.00")],
+        )
+    )
+    assert regime_id(result) == "NO/regime/import"
+    assert _taxes(result) == [
+        ("NO/vat/food", "0.15", "1000.00", "150.00"),
+        ("NO/vat/standard", "0.25", "1000.00", "250.00"),
+    ]
+    assert result["tax_total"] == "400.00"
