@@ -4,7 +4,9 @@ Each case is one parcel: a food line at the member state's reduced rate (rule ``
 and, where given, a non-food line (620610 silk blouse) that keeps the standard rate. Amounts were
 worked out by hand from the rates in ``rules/XX.toml`` (each cites its source): under IOSS (goods up
 to EUR 150, before 2026-07-01) there is no duty and VAT is rate x line price, rounded half up per
-tax line. Dated cases sit on each side of a sourced change of rate.
+tax line. Dated cases sit on each side of a sourced change of rate. Reduced rates sourced for
+some demo codes: AT CZ DE ES FI FR GR HR IE IT LU LV MT NL PL PT RO SE SI SK; empty tables (food
+at the standard rate, see each rule file): BE BG CY DK EE HU LT.
 """
 
 from __future__ import annotations
@@ -286,7 +288,244 @@ CASES = [
         "10.00",
         date="2024-04-01",
     ),
+    # --- Greece: 13% (Annex III, 2019 reform: chocolate, biscuits, coffee, jams ...) ---
+    case(
+        "GR chocolate 13%, blouse 24%",
+        "GR",
+        [line("180690", FOOD_100), BLOUSE],
+        [
+            ("GR/vat/reduced", "0.13", "100.00", "13.00"),
+            ("GR/vat/standard", "0.24", "20.00", "4.80"),
+        ],
+        "17.80",
+    ),
+    case(
+        "GR maple syrup stays 24% (not clearly in Annex III)",
+        "GR",
+        [line("170220", FOOD_100)],
+        [("GR/vat/standard", "0.24", "100.00", "24.00")],
+        "24.00",
+    ),
+    # --- Czechia (CZK): food 15% -> 12% on 2024-01-01 ---
+    case(
+        "CZ 2023-12-31 coffee 15%, blouse 21%",
+        "CZ",
+        [line("090121", FOOD_100), BLOUSE],
+        [
+            ("CZ/vat/reduced", "0.15", "100.00", "15.00"),
+            ("CZ/vat/standard", "0.21", "20.00", "4.20"),
+        ],
+        "19.20",
+        date="2023-12-31",
+    ),
+    case(
+        "CZ 2024-01-01 chocolate 12%, blouse 21%",
+        "CZ",
+        [line("180690", FOOD_100), BLOUSE],
+        [
+            ("CZ/vat/reduced", "0.12", "100.00", "12.00"),
+            ("CZ/vat/standard", "0.21", "20.00", "4.20"),
+        ],
+        "16.20",
+        date="2024-01-01",
+    ),
+    # --- Romania (RON): 9%; sugary food standard from 2024-01-01; 11% from 2025-08-01 ---
+    case(
+        "RO 2023-12-31 chocolate 9%, blouse 19%",
+        "RO",
+        [line("180690", FOOD_100), BLOUSE],
+        [
+            ("RO/vat/reduced", "0.09", "100.00", "9.00"),
+            ("RO/vat/standard", "0.19", "20.00", "3.80"),
+        ],
+        "12.80",
+        date="2023-12-31",
+    ),
+    case(
+        "RO 2024-01-01 honey 9%, chocolate 19%",
+        "RO",
+        [line("040900", FOOD_100), line("180690", FOOD_100)],
+        [
+            ("RO/vat/reduced", "0.09", "100.00", "9.00"),
+            ("RO/vat/standard", "0.19", "100.00", "19.00"),
+        ],
+        "28.00",
+        date="2024-01-01",
+    ),
+    case(
+        "RO 2025-07-31 coffee 9%, blouse 19%",
+        "RO",
+        [line("090121", FOOD_100), BLOUSE],
+        [
+            ("RO/vat/reduced", "0.09", "100.00", "9.00"),
+            ("RO/vat/standard", "0.19", "20.00", "3.80"),
+        ],
+        "12.80",
+        date="2025-07-31",
+    ),
+    case(
+        "RO 2025-08-01 coffee 11%, blouse 21%",
+        "RO",
+        [line("090121", FOOD_100), BLOUSE],
+        [
+            ("RO/vat/reduced", "0.11", "100.00", "11.00"),
+            ("RO/vat/standard", "0.21", "20.00", "4.20"),
+        ],
+        "15.20",
+        date="2025-08-01",
+    ),
+    # --- Slovakia: honey 10% (2024) -> 5% (2025); other food 19% in 2025; sweets 23% in 2026 ---
+    case(
+        "SK 2024-12-31 honey 10%, chocolate 20%",
+        "SK",
+        [line("040900", "60.00"), line("180690", "60.00")],
+        [("SK/vat/reduced", "0.1", "60.00", "6.00"), ("SK/vat/standard", "0.2", "60.00", "12.00")],
+        "18.00",
+        date="2024-12-31",
+    ),
+    case(
+        "SK 2025-01-01 honey 5%, chocolate 19%, blouse 23%",
+        "SK",
+        [line("040900", "60.00"), line("180690", "60.00"), BLOUSE],
+        [
+            ("SK/vat/reduced", "0.05", "60.00", "3.00"),
+            ("SK/vat/reduced", "0.19", "60.00", "11.40"),
+            ("SK/vat/standard", "0.23", "20.00", "4.60"),
+        ],
+        "19.00",
+        date="2025-01-01",
+    ),
+    case(
+        "SK 2025-12-31 chocolate 19%",
+        "SK",
+        [line("180690", "60.00")],
+        [("SK/vat/reduced", "0.19", "60.00", "11.40")],
+        "11.40",
+        date="2025-12-31",
+    ),
+    case(
+        "SK 2026-01-01 chocolate 23%, coffee 19%",
+        "SK",
+        [line("180690", "60.00"), line("090121", "60.00")],
+        [
+            ("SK/vat/standard", "0.23", "60.00", "13.80"),
+            ("SK/vat/reduced", "0.19", "60.00", "11.40"),
+        ],
+        "25.20",
+        date="2026-01-01",
+    ),
+    # --- Croatia: fresh and dried fruit 13% -> 5% on 2022-04-01; coffee 25% ---
+    case(
+        "HR 2022-03-31 berries 13%, coffee 25%",
+        "HR",
+        [line("081040", "60.00"), line("090121", "60.00")],
+        [
+            ("HR/vat/reduced", "0.13", "60.00", "7.80"),
+            ("HR/vat/standard", "0.25", "60.00", "15.00"),
+        ],
+        "22.80",
+        date="2022-03-31",
+    ),
+    case(
+        "HR 2022-04-01 dried fruit 5%, blouse 25%",
+        "HR",
+        [line("081340", FOOD_100), BLOUSE],
+        [
+            ("HR/vat/reduced", "0.05", "100.00", "5.00"),
+            ("HR/vat/standard", "0.25", "20.00", "5.00"),
+        ],
+        "10.00",
+        date="2022-04-01",
+    ),
+    # --- Latvia: fresh Latvian-type berries 5% -> 12% on 2024-01-01; dried fruit 21% ---
+    case(
+        "LV 2023-12-31 cranberries 5%, blouse 21%",
+        "LV",
+        [line("081040", FOOD_100), BLOUSE],
+        [
+            ("LV/vat/reduced", "0.05", "100.00", "5.00"),
+            ("LV/vat/standard", "0.21", "20.00", "4.20"),
+        ],
+        "9.20",
+        date="2023-12-31",
+    ),
+    case(
+        "LV 2024-01-01 cranberries 12%, dried fruit 21%",
+        "LV",
+        [line("081040", "60.00"), line("081340", "60.00")],
+        [
+            ("LV/vat/reduced", "0.12", "60.00", "7.20"),
+            ("LV/vat/standard", "0.21", "60.00", "12.60"),
+        ],
+        "19.80",
+        date="2024-01-01",
+    ),
+    # --- Malta: zero-rated unprocessed food; chocolate excluded (18%) ---
+    case(
+        "MT honey 0%, chocolate 18%",
+        "MT",
+        [line("040900", "60.00"), line("180690", "60.00")],
+        [
+            ("MT/vat/zero-rated-food", "0", "60.00", "0.00"),
+            ("MT/vat/standard", "0.18", "60.00", "10.80"),
+        ],
+        "10.80",
+    ),
+    # --- Italy: honey 10% (other codes not sourced) ---
+    case(
+        "IT honey 10%, blouse 22%",
+        "IT",
+        [line("040900", FOOD_100), BLOUSE],
+        [
+            ("IT/vat/reduced", "0.1", "100.00", "10.00"),
+            ("IT/vat/standard", "0.22", "20.00", "4.40"),
+        ],
+        "14.40",
+    ),
+    # --- Portugal: honey 6% (List I 1.8); coffee 23% since 2012 ---
+    case(
+        "PT honey 6%, coffee 23%",
+        "PT",
+        [line("040900", "60.00"), line("090121", "60.00")],
+        [
+            ("PT/vat/reduced", "0.06", "60.00", "3.60"),
+            ("PT/vat/standard", "0.23", "60.00", "13.80"),
+        ],
+        "17.40",
+    ),
+    # --- Slovenia: 9.5% on all food ---
+    case(
+        "SI biscuits 9.5%, blouse 22%",
+        "SI",
+        [line("190531", FOOD_100), BLOUSE],
+        [
+            ("SI/vat/reduced", "0.095", "100.00", "9.50"),
+            ("SI/vat/standard", "0.22", "20.00", "4.40"),
+        ],
+        "13.90",
+    ),
     # --- empty tables: food keeps the standard rate ---
+    case(
+        "BG honey 20% (food at the standard rate)",
+        "BG",
+        [line("040900", FOOD_100)],
+        [("BG/vat/standard", "0.2", "100.00", "20.00")],
+        "20.00",
+    ),
+    case(
+        "EE honey 24% (no reduced food rate)",
+        "EE",
+        [line("040900", FOOD_100)],
+        [("EE/vat/standard", "0.24", "100.00", "24.00")],
+        "24.00",
+    ),
+    case(
+        "LT honey 21% (no reduced food rate)",
+        "LT",
+        [line("040900", FOOD_100)],
+        [("LT/vat/standard", "0.21", "100.00", "21.00")],
+        "21.00",
+    ),
     case(
         "DK coffee 25% (no reduced rate)",
         "DK",
