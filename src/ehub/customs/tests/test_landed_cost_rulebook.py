@@ -189,40 +189,41 @@ def test_file_name_must_match_country(rules_copy: Path) -> None:
     assert "GB must live in GB.toml" in caught.value.reason
 
 
-def test_an_extra_duty_is_either_a_rate_or_a_stated_unknown(tmp_path: Path) -> None:
-    shutil.copy(RULES_DIR / "US.toml", tmp_path / "US.toml")
-    _edit(
-        tmp_path / "US.toml",
-        '{ unknown = "the effective IEEPA rate',
-        '{ param = "section_122", unknown = "the effective IEEPA rate',
-    )
+@pytest.mark.parametrize(
+    ("file", "old", "new", "key_end", "reason"),
+    [
+        pytest.param(
+            "US.toml",
+            '{ unknown = "the effective IEEPA rate',
+            '{ param = "section_122", unknown = "the effective IEEPA rate',
+            ".extra_duties[1].unknown",
+            "cannot be combined with param or label",
+            id="extra duty: a rate or a stated unknown",
+        ),
+        pytest.param(
+            "US.toml",
+            'origin_in = ["CN", "HK"], effective_from = "2025-02-04", ',
+            'origin_in = ["CN", "HK"], ',
+            ".effective_from",
+            "required with effective_to",
+            id="dated extra duty needs its start",
+        ),
+        pytest.param(
+            "AU.toml",
+            'when = [ { value = "customs_value", below = "ipc_high_value" } ]',
+            'when = [ { origin_any_in = ["CN"] } ]',
+            ".fees[0].when",
+            "value tests only",
+            id="fee takes value tests only",
+        ),
+    ],
+)
+def test_regime_extras_are_validated(
+    tmp_path: Path, file: str, old: str, new: str, key_end: str, reason: str
+) -> None:
+    shutil.copy(RULES_DIR / file, tmp_path / file)
+    _edit(tmp_path / file, old, new)
     with pytest.raises(RuleFileError) as caught:
         load_rulebook(tmp_path)
-    assert caught.value.key.endswith(".extra_duties[1].unknown")
-    assert "cannot be combined with param or label" in caught.value.reason
-
-
-def test_a_fee_takes_value_tests_only(tmp_path: Path) -> None:
-    shutil.copy(RULES_DIR / "AU.toml", tmp_path / "AU.toml")
-    _edit(
-        tmp_path / "AU.toml",
-        'when = [ { value = "customs_value", below = "ipc_high_value" } ]',
-        'when = [ { origin_any_in = ["CN"] } ]',
-    )
-    with pytest.raises(RuleFileError) as caught:
-        load_rulebook(tmp_path)
-    assert caught.value.key.endswith(".fees[0].when")
-    assert "value tests only" in caught.value.reason
-
-
-def test_a_dated_extra_duty_needs_its_start(tmp_path: Path) -> None:
-    shutil.copy(RULES_DIR / "US.toml", tmp_path / "US.toml")
-    _edit(
-        tmp_path / "US.toml",
-        'origin_in = ["CN", "HK"], effective_from = "2025-02-04", ',
-        'origin_in = ["CN", "HK"], ',
-    )
-    with pytest.raises(RuleFileError) as caught:
-        load_rulebook(tmp_path)
-    assert caught.value.key.endswith(".effective_from")
-    assert "required with effective_to" in caught.value.reason
+    assert caught.value.key.endswith(key_end)
+    assert reason in caught.value.reason
