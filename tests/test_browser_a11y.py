@@ -24,6 +24,7 @@ from ehub.markets.models import Market
 from ehub.orders.tests.helpers import (
     GOOD_RESIDENT_ID,
     cn_quote,
+    fill_checkout_address,
     fx_rates,
     markets,
     paid_order,
@@ -238,14 +239,7 @@ def test_storefront_and_buyer_pages_pass_axe(shop, browser_page, shots):
     audit(page, "checkout address form (CN)")
     submit_refused(page, "form.stacked button[type=submit]", 400)  # empty: each field's error
     audit(page, "checkout address form with errors")
-    page.fill("#id_recipient_name", "王芳")
-    page.fill("#id_address_line1", "徐汇区漕溪北路88号")
-    page.fill("#id_city", "上海市")
-    page.select_option("#id_region", "CN-SH")
-    page.fill("#id_postal_code", "200030")
-    page.fill("#id_phone", "+86 138 0000 0000")
-    page.fill("#id_buyer_name", "王芳")
-    page.fill("#id_resident_id", GOOD_RESIDENT_ID)
+    fill_checkout_address(page)
     page.click("form.stacked button[type=submit]")
     page.wait_for_url(re.compile(r".*/cn/checkout/[0-9a-f-]{36}/$"))
     audit(page, "checkout review")
@@ -446,14 +440,7 @@ def test_search_product_cart_and_checkout_work_without_javascript(catalog, page_
     assert page.locator("table.data tbody tr").count() == 1
     with page.expect_navigation():
         page.click("a[href$='/cn/checkout/']")
-    page.fill("#id_recipient_name", "王芳")
-    page.fill("#id_address_line1", "徐汇区漕溪北路88号")
-    page.fill("#id_city", "上海市")
-    page.select_option("#id_region", "CN-SH")
-    page.fill("#id_postal_code", "200030")
-    page.fill("#id_phone", "+86 138 0000 0000")
-    page.fill("#id_buyer_name", "王芳")
-    page.fill("#id_resident_id", GOOD_RESIDENT_ID)
+    fill_checkout_address(page)
     page.click("form.stacked button[type=submit]")
     page.wait_for_url(re.compile(r".*/cn/checkout/[0-9a-f-]{36}/$"))
     assert page.locator("section.parcel").count() == 1

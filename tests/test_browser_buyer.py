@@ -15,7 +15,13 @@ from ehub.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from ehub.catalog.models import ProductTranslation
 from ehub.markets.models import Market
 from ehub.orders.models import Order
-from ehub.orders.tests.helpers import GOOD_RESIDENT_ID, fx_rates, markets, variant
+from ehub.orders.tests.helpers import (
+    GOOD_RESIDENT_ID,
+    fill_checkout_address,
+    fx_rates,
+    markets,
+    variant,
+)
 from ehub.sellers.tests.factories import SellerFactory
 
 pytestmark = [
@@ -130,14 +136,7 @@ def test_a_buyer_in_shanghai_buys_from_two_countries_pays_and_confirms_receipt(
     shots(page, "cart")
 
     page.goto("/cn/checkout/")
-    page.fill("#id_recipient_name", "王芳")
-    page.fill("#id_address_line1", "徐汇区漕溪北路88号")
-    page.fill("#id_city", "上海市")
-    page.select_option("#id_region", "CN-SH")
-    page.fill("#id_postal_code", "200030")
-    page.fill("#id_phone", "+86 138 0000 0000")
-    page.fill("#id_buyer_name", "王芳")
-    page.fill("#id_resident_id", GOOD_RESIDENT_ID)
+    fill_checkout_address(page)
     assert page.locator("#id_resident_id").get_attribute("type") == "password"
     page.click("form.stacked button[type=submit]")
     page.wait_for_url(re.compile(r".*/cn/checkout/[0-9a-f-]{36}/$"))

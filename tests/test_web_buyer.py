@@ -13,22 +13,13 @@ from ehub.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from ehub.checkout.models import Quote
 from ehub.orders.models import Order
 from ehub.orders.services import order_transition
-from ehub.orders.tests.helpers import GOOD_RESIDENT_ID, world
+from ehub.orders.tests.helpers import GOOD_RESIDENT_ID, SHANGHAI_ADDRESS, world
 from ehub.payments.sandbox import sandbox_callbacks_deliver_pending
 from ehub.payments.services import payments_notify_captures_pending
 
 pytestmark = pytest.mark.django_db
 
-CN_ADDRESS = {
-    "recipient_name": "王芳",
-    "address_line1": "徐汇区漕溪北路88号",
-    "city": "上海市",
-    "region": "CN-SH",
-    "postal_code": "200030",
-    "phone": "+86 21 5555 0100",
-    "buyer_name": "王芳",
-    "resident_id": GOOD_RESIDENT_ID,
-}
+CN_ADDRESS = SHANGHAI_ADDRESS
 
 
 def csrf(html: str) -> str:

@@ -30,6 +30,29 @@ def resident_id(body17: str = "11010519491231002") -> str:
 
 
 GOOD_RESIDENT_ID = resident_id()
+
+# A buyer's checkout address in Shanghai, as the CN checkout form's fields (web and browser tests).
+SHANGHAI_ADDRESS = {
+    "recipient_name": "王芳",
+    "address_line1": "徐汇区漕溪北路88号",
+    "city": "上海市",
+    "region": "CN-SH",
+    "postal_code": "200030",
+    "phone": "+86 138 0000 0000",
+    "buyer_name": "王芳",
+    "resident_id": GOOD_RESIDENT_ID,
+}
+
+
+def fill_checkout_address(page: Any, address: dict[str, str] = SHANGHAI_ADDRESS) -> None:
+    """Fill the checkout address form in a Playwright ``page`` (the select by value)."""
+    for name, value in address.items():
+        if name == "region":
+            page.select_option("#id_region", value)
+        else:
+            page.fill(f"#id_{name}", value)
+
+
 OTHER_RESIDENT_ID = resident_id("44030419900307123")
 
 
