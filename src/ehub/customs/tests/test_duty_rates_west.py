@@ -83,6 +83,83 @@ def test_every_demo_code_has_a_known_rate_or_is_listed_as_unknown(destination):
     assert unknown == expected_unknown
 
 
+# Canada from 2026-09-01: CBSA Customs Tariff T2026-2 (CA.toml lists each tariff item). These four
+# subheadings split by facts the demo products do not settle (wheat content and access quota;
+# sambal as sauce or mixed condiment; Castile soap; basket or shopping bag).
+CA_UNKNOWN_FROM_T2026_2 = {"190531", "210390", "340111", "460219"}
+
+
+@pytest.mark.parametrize(
+    ("date", "expected_unknown"),
+    [
+        # the day before T2026-2: only roasted coffee is held
+        ("2026-08-31", DEMO_CODES - {"090121"}),
+        ("2026-09-01", CA_UNKNOWN_FROM_T2026_2),
+        ("2026-11-23", CA_UNKNOWN_FROM_T2026_2),
+    ],
+)
+def test_canada_mfn_rates_from_the_t2026_2_customs_tariff(date, expected_unknown):
+    unknown = set()
+    for code in sorted(DEMO_CODES):
+        result = _one_line(
+            "CA", code, "200.00", "CN", ship_from="CN", destination_region="CA-AB", date=date
+        )
+        duty_unknown = [u for u in result["unknown_rates"] if u["kind"] == "duty"]
+        assert result["complete"] is (not duty_unknown), code
+        if duty_unknown:
+            unknown.add(code)
+    assert unknown == expected_unknown
+
+
+@pytest.mark.parametrize(
+    ("hs_code", "origin", "duty", "tax_total"),
+    [
+        # 6206.10.00 silk blouses 16% of 200.00 = 32.00; GST 5% of 232.00 = 11.60 (Alberta)
+        ("620610", "CN", ("0.16", "32.00"), "11.60"),
+        # 6205.20.00 cotton shirts 17% = 34.00; GST 5% of 234.00 = 11.70
+        ("620520", "MY", ("0.17", "34.00"), "11.70"),
+        # 2007.99.90 other jams 8.5% = 17.00; jam is zero-rated basic groceries: no GST
+        ("200799", "SG", ("0.085", "17.00"), "0.00"),
+        # 8211.91.90 table knives other than carving knives 11% = 22.00; GST 5% of 222.00 = 11.10
+        ("821191", "JP", ("0.11", "22.00"), "11.10"),
+        # 6911.10.90 porcelain tableware, other than undecorated ware for manufacturers, 7% = 14.00;
+        # GST 5% of 214.00 = 10.70
+        ("691110", "CN", ("0.07", "14.00"), "10.70"),
+        # 3304.99.90 skin care 6.5% = 13.00; GST 5% of 213.00 = 10.65
+        ("330499", "FR", ("0.065", "13.00"), "10.65"),
+        # 0409.00.00 natural honey Free; zero-rated basic groceries
+        ("040900", "NZ", ("0", "0.00"), "0.00"),
+    ],
+)
+def test_canada_mfn_quotes_from_2026_09_01(hs_code, origin, duty, tax_total):
+    result = _one_line(
+        "CA",
+        hs_code,
+        "200.00",
+        origin,
+        ship_from=origin,
+        destination_region="CA-AB",
+        date="2026-09-01",
+    )
+    assert regime_id(result) == "CA/regime/courier-full"
+    assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [
+        (*duty, "CA/duty/MFN")
+    ]
+    assert result["tax_total"] == tax_total
+    assert result["complete"] is True
+
+
+def test_canada_split_subheading_stays_unknown_and_cusma_still_applies():
+    # sweet biscuits from Singapore: 1905.31 splits by wheat content and access quota
+    after = {"destination_region": "CA-AB", "date": "2026-09-01"}
+    sg = _one_line("CA", "190531", "200.00", "SG", ship_from="SG", **after)
+    assert sg["duties"][0]["rate"] is None
+    assert sg["complete"] is False
+    # US-origin silk blouse: CUSMA (UST) Free, not the 16% MFN rate
+    us = _one_line("CA", "620610", "200.00", "US", ship_from="US", **after)
+    assert [(d["rate"], d["rule"]) for d in us["duties"]] == [("0", "CA/duty/CUSMA-UST")]
+
+
 @pytest.mark.parametrize(
     ("destination", "hs_code", "origin", "duties", "tax_total"),
     [
@@ -256,8 +333,8 @@ def test_canada_pst_in_cusma_tax_only_band_and_not_in_tax_free_band():
 
 
 def test_canada_provincial_tax_is_on_value_plus_duty_not_on_gst():
-    # a duty-bearing line: CUSMA does not apply to Chinese origin, and the CA MFN rate is not
-    # sourced for 691110, so the quote passes the duty rate as a line override (10%)
+    # a duty-bearing line: CUSMA does not apply to Chinese origin, and on 2026-03-01 (before the
+    # T2026-2 rates) the CA MFN rate of 691110 is not held: the quote passes a line override (10%)
     payload = request(
         "CA",
         lines=[line("691110", "200.00", origin="CN", duty_rate="0.10")],
