@@ -402,6 +402,10 @@ class DestinationRules:
     preferences: tuple[Preference, ...]
     restrictions: tuple[Restriction, ...]
     channels: frozenset[str] = frozenset()
+    # What the engine works out from these rules alone (a line's duty or tax rate by HS code and
+    # origin, a channel's regimes, a regime's fixed sentences), kept for the next quote on this
+    # date: the rule book caches one DestinationRules per destination and date (ADR 0019).
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class RuleBook:
@@ -756,15 +760,19 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     channel = request.channel or destination.default_channel
     explanation = quote.explanation
 
-    # 1. amounts in the destination currency, quantized once
+    # 1. amounts in the destination currency, quantized once (the first conversion is the first
+    # line's unit price: a missing rate is reported on that field)
+    q = quote.q
+    mode = quote.rounding
+    same_currency = request.currency == currency
+    rate = ONE if same_currency else quote.to_local(ONE, request.currency, "lines[0].unit_price")
     line_goods: list[Decimal] = []
-    max_item = ZERO
-    for index, line in enumerate(request.lines):
-        field_name = f"lines[{index}].unit_price"
-        unit = quote.round(quote.to_local(line.unit_price, request.currency, field_name))
-        max_item = max(max_item, unit)
-        value = quote.to_local(line.unit_price * line.quantity, request.currency, field_name)
-        line_goods.append(quote.round(value))
+    for line in request.lines:
+        value = line.unit_price * line.quantity
+        line_goods.append((value if same_currency else value * rate).quantize(q, rounding=mode))
+    # conversion keeps the order of prices: the dearest item is the dearest unit price converted
+    max_item = max(line.unit_price for line in request.lines)
+    max_item = (max_item if same_currency else max_item * rate).quantize(q, rounding=mode)
     shipping = quote.round(quote.to_local(request.shipping, request.currency, "shipping"))
     insurance = quote.round(quote.to_local(request.insurance, request.currency, "insurance"))
     fees_in_base = [
@@ -788,25 +796,15 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     regime, threshold_texts = _select_regime(
         quote, channel, line_goods, goods, shipping, insurance, max_item
     )
-    quote.use(RuleRef(regime.id, regime.source))
-    if regime.name.startswith(destination.name):
-        explanation.append(message("{regime}.", regime=DataText(regime.name)))
-    else:
-        explanation.append(
-            message(
-                "{country}: {regime}.",
-                country=CountryParam(destination.country, destination.name),
-                regime=DataText(regime.name),
-            )
-        )
+    key = ("regime", id(regime))  # regimes live as long as the rules
+    preamble = rules.memo.get(key)
+    if preamble is None:
+        preamble = rules.memo[key] = _regime_preamble(quote, regime)
+    rule, heading, notes, quote.charges = preamble
+    quote.use(rule)
+    explanation.append(heading)
     explanation.extend(threshold_texts)
-    for note in destination.notes:
-        explanation.append(message("{note}", note=DataText(note)))
-    for note in regime.notes:
-        explanation.append(message("{note}", note=DataText(note)))
-    quote.charges = _charge_rounding(destination.rounding, regime.collected)
-    if destination.rounding is not DEFAULT_ROUNDING:
-        _explain_rounding(quote, destination.rounding, regime.collected)
+    explanation.extend(notes)
 
     # 3. refusals
     refusals: list[Refusal] = []
@@ -839,10 +837,9 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
         explanation.append(message("Refused: {reason}", reason=DataText(regime.refuse)))
 
     # 4. customs value per line
-    weights = line_goods if goods > 0 else [Decimal(1)] * len(line_goods)
-    ship_shares = _allocate(shipping, weights, quote.q)
-    ins_shares = _allocate(insurance, weights, quote.q)
-    fee_shares = _allocate(carrier_fees_in_base, weights, quote.q)
+    ship_shares, ins_shares, fee_shares = _allocate_by_goods(
+        (shipping, insurance, carrier_fees_in_base), line_goods, q
+    )
     factor = ONE
     if regime.personal_use_factor and request.buyer_type == "consumer":
         factor_version = quote.param(regime.personal_use_factor)
@@ -973,6 +970,28 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     )
 
 
+def _regime_preamble(
+    quote: _Quote, regime: Regime
+) -> tuple[RuleRef, Message, tuple[Message, ...], dict[str, _ChargeRounding]]:
+    """What a quote under ``regime`` always says and uses: its rule, the sentence naming it, the
+    destination's and regime's notes and rounding sentences, and the charges' rounding."""
+    destination = quote.destination
+    if regime.name.startswith(destination.name):
+        heading = message("{regime}.", regime=DataText(regime.name))
+    else:
+        heading = message(
+            "{country}: {regime}.",
+            country=CountryParam(destination.country, destination.name),
+            regime=DataText(regime.name),
+        )
+    notes = [message("{note}", note=DataText(note)) for note in destination.notes]
+    notes += [message("{note}", note=DataText(note)) for note in regime.notes]
+    if destination.rounding is not DEFAULT_ROUNDING:
+        _explain_rounding(notes, quote.q, quote.currency, destination.rounding, regime.collected)
+    charges = _charge_rounding(destination.rounding, regime.collected)
+    return RuleRef(regime.id, regime.source), heading, tuple(notes), charges
+
+
 def _zero_duty(duty: DutyLine) -> DutyLine:
     return DutyLine(
         duty.line, duty.hs_code, duty.rate, duty.base, ZERO, duty.rule, duty.kind, duty.specific
@@ -981,6 +1000,41 @@ def _zero_duty(duty: DutyLine) -> DutyLine:
 
 def _zero_tax(tax: TaxLine) -> TaxLine:
     return TaxLine(tax.kind, tax.rate, tax.base, ZERO, tax.rule, tax.lines)
+
+
+def _allocate_by_goods(
+    amounts: tuple[Decimal, ...], line_goods: list[Decimal], q: Decimal
+) -> list[list[Decimal]]:
+    """``_allocate`` of each of ``amounts`` (on the minor unit) over the lines by their goods
+    value (equally when the goods are worth nothing), in integer minor units: the weights are
+    converted once for all the amounts, and the shares are exact."""
+    count = len(line_goods)
+    if count == 1:
+        return [[amount] for amount in amounts]
+    weights = [int(value / q) for value in line_goods]
+    total_weight = sum(weights)
+    if total_weight <= 0:
+        weights = [1] * count
+        total_weight = count
+    result = []
+    for amount in amounts:
+        if not amount:
+            result.append([ZERO] * count)
+            continue
+        units = int(amount / q)
+        floors = []
+        remainders = []
+        for weight in weights:
+            floor, remainder = divmod(units * weight, total_weight)
+            floors.append(floor)
+            remainders.append(remainder)
+        leftover = units - sum(floors)
+        if leftover:  # largest remainders first, ties to the earlier line
+            order = sorted(range(count), key=lambda i: (-remainders[i], i))
+            for index in order[:leftover]:
+                floors[index] += 1
+        result.append([q * part for part in floors])
+    return result
 
 
 def _allocate(amount: Decimal, weights: list[Decimal], q: Decimal) -> list[Decimal]:
@@ -1016,15 +1070,17 @@ ROUNDING_WORDS = {
 }
 
 
-def _explain_rounding(quote: _Quote, rounding: Rounding, collected: str) -> None:
-    """One sentence per charge kind whose rounding is not ehub's default."""
+def _explain_rounding(
+    out: list[Message], q: Decimal, currency: str, rounding: Rounding, collected: str
+) -> None:
+    """One sentence per charge kind whose rounding is not ehub's default, added to ``out``."""
     if rounding.collected is not None and rounding.collected != collected:
         return
     for kind in CHARGE_KINDS:
         rule = rounding.for_kind(kind)
         if rule.is_default and rule.mode == rounding.mode:
             continue
-        unit = MoneyParam(quote.q if rule.increment is None else rule.increment, quote.currency)
+        unit = MoneyParam(q if rule.increment is None else rule.increment, currency)
         charge = ROUNDING_CHARGES[kind]
         mode = ROUNDING_WORDS[rule.mode]
         if rule.per == "total":
@@ -1041,15 +1097,15 @@ def _explain_rounding(quote: _Quote, rounding: Rounding, collected: str) -> None
                 mode=mode,
                 increment=unit,
             )
-        quote.explanation.append(sentence)
+        out.append(sentence)
         if rule.base_increment is not None:
-            quote.explanation.append(
+            out.append(
                 message(
                     "The base of {charge} on each line is first rounded {mode} to a multiple "
                     "of {increment}.",
                     charge=charge,
                     mode=ROUNDING_WORDS[rule.base_mode],
-                    increment=MoneyParam(rule.base_increment, quote.currency),
+                    increment=MoneyParam(rule.base_increment, currency),
                 )
             )
 
@@ -1399,26 +1455,41 @@ def _duty_rate(
     if line.duty_rate is not None:
         quote.rules_used.setdefault("request/duty_rate", "the request (line override)")
         return line.duty_rate, "request/duty_rate", message("overridden"), None
-    request = quote.request
-    for preference in quote.rules.preferences:
+    key = ("duty", table_name, line.hs_code, line.origin, quote.request.effective_ship_from)
+    memo = quote.rules.memo
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _find_duty_rate(quote.rules, line, table, quote.request)
+    rate, rule, label, specific = found
+    return rate, quote.use(rule) if rule is not None else None, label, specific
+
+
+def _find_duty_rate(
+    rules: DestinationRules,
+    line: RequestLine,
+    table: RateTableVersion | None,
+    request: LandedCostRequest,
+) -> tuple[Decimal | None, RuleRef | None, Message, SpecificRate | None]:
+    """The line's duty rate from the rules alone: a preference its origin qualifies for, else
+    the regime's table (``None`` rate: not known)."""
+    for preference in rules.preferences:
         if preference.origin_in and line.origin not in preference.origin_in:
             continue
         if preference.ship_from_in and request.effective_ship_from not in preference.ship_from_in:
             continue
-        pref_table = quote.rules.tables.get(preference.table)
+        pref_table = rules.tables.get(preference.table)
         found = _hs_lookup(pref_table, line.hs_code)
         if found is not None and found[1] is not None and pref_table is not None:
             prefix, rate = found
-            rule_id = quote.use(_table_rule(pref_table, prefix))
             specific = pref_table.specific.get(prefix) if pref_table.specific else None
             label = message("preferential ({preference})", preference=preference.id)
-            return rate, rule_id, label, specific
+            return rate, _table_rule(pref_table, prefix), label, specific
     found = _hs_lookup(table, line.hs_code)
     if found is None or found[1] is None or table is None:
         return None, None, Message(""), None
     prefix, rate = found
     specific = table.specific.get(prefix) if table.specific else None
-    return rate, quote.use(_table_rule(table, prefix)), message("MFN"), specific
+    return rate, _table_rule(table, prefix), message("MFN"), specific
 
 
 def _line_quantity(line: RequestLine, unit: str) -> Decimal | None:
@@ -1681,16 +1752,29 @@ def _tax_rate(
     quote: _Quote, spec: TaxSpec, line: RequestLine, region: str | None
 ) -> tuple[Decimal | None, RuleRef | None, str]:
     """The line's rate for this tax, the rule that gives it, and the tax kind to show."""
-    name = spec.by_region.get(region or "", "") if spec.by_region else ""
-    name = name or spec.rate
-    version = quote.rules.params.get(name) if name else None
-    kind = (version.kind if version is not None else None) or spec.kind
+    key = ("tax", id(spec), line.hs_code, region)  # specs live as long as the rules
+    memo = quote.rules.memo
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _find_tax_rate(quote.rules, spec, line.hs_code, region)
     override = getattr(line, spec.override)
     if override is not None:
-        return override, RuleRef(f"request/{spec.override}", "the request (line override)"), kind
+        rule = RuleRef(f"request/{spec.override}", "the request (line override)")
+        return override, rule, found[2]
+    return found
+
+
+def _find_tax_rate(
+    rules: DestinationRules, spec: TaxSpec, hs_code: str, region: str | None
+) -> tuple[Decimal | None, RuleRef | None, str]:
+    """The rate from the rules alone (``None``: not known)."""
+    name = spec.by_region.get(region or "", "") if spec.by_region else ""
+    name = name or spec.rate
+    version = rules.params.get(name) if name else None
+    kind = (version.kind if version is not None else None) or spec.kind
     if spec.table:
-        table = quote.rules.tables.get(spec.table)
-        found = _hs_lookup(table, line.hs_code)
+        table = rules.tables.get(spec.table)
+        found = _hs_lookup(table, hs_code)
         if found is not None and table is not None:
             prefix, rate = found
             return rate, _table_rule(table, prefix), kind
