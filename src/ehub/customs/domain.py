@@ -135,6 +135,7 @@ class ParamVersion:
     currency: str | None  # None: a rate; else an amount in that currency
     rule: RuleRef
     kind: str | None = None  # tax kind shown in the output ("vat", "gst", "hst", ...)
+    known: bool = True  # False: in force, value "unknown" (a fee's amount not yet published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,18 +239,27 @@ class DutySpec:
 
 @dataclass(frozen=True, slots=True)
 class ExtraDutySpec:
-    param: str
+    param: str  # a rate param; or
     label: str
+    table: str = ""  # an HS rate table: lines whose code it lists (US Section 301)
     origin_in: frozenset[str] = frozenset()
     origin_not_in: frozenset[str] = frozenset()
+    hs_in: frozenset[str] = frozenset()  # HS prefixes: only these lines ...
+    hs_not_in: frozenset[str] = frozenset()  # ... or all but these (exempt products)
     base: str = "customs_value"  # or "duty": a surcharge on the duty (India's SWS)
+    top_up: bool = False  # the rate tops the line's duty up to the param ("15% all-in")
     unknown: str = ""  # instead of a param: the matching lines' duty is unknown, for this reason
     validity: Validity | None = None  # None: whenever the regime applies
 
-    def applies_to(self, origin: str) -> bool:
+    def applies_to(self, line: RequestLine) -> bool:
+        origin = line.origin
         if self.origin_in and origin not in self.origin_in:
             return False
-        return not (self.origin_not_in and origin in self.origin_not_in)
+        if self.origin_not_in and origin in self.origin_not_in:
+            return False
+        if self.hs_in and not _hs_in(line.hs_code, self.hs_in):
+            return False
+        return not (self.hs_not_in and _hs_in(line.hs_code, self.hs_not_in))
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +288,7 @@ class FeeSpec:
     maximum: str = ""
     only_if_charges: bool = False  # only when duty or tax is collected (Canada Post)
     conditions: tuple[Condition, ...] = ()  # value tests, as a regime's ``when`` (AU IPC tiers)
+    channels: frozenset[str] = frozenset()  # only on these of the regime's channels (empty: all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +413,7 @@ class DestinationRules:
     preferences: tuple[Preference, ...]
     restrictions: tuple[Restriction, ...]
     channels: frozenset[str] = frozenset()
+    unknown_params: frozenset[str] = frozenset()  # in force on the date, value not known
     # What the engine works out from these rules alone (a line's duty or tax rate by HS code and
     # origin, a channel's regimes, a regime's fixed sentences), kept for the next quote on this
     # date: the rule book caches one DestinationRules per destination and date (ADR 0019).
@@ -438,10 +450,13 @@ class RuleBook:
                 {"field": "date", "first_date": destination.first_date.isoformat()},
             )
         params = {}
+        unknown_params = set()
         for name, param in destination.params.items():
             version = param.on(on_date)
-            if version is not None:
+            if version is not None and version.known:
                 params[name] = version
+            elif version is not None:
+                unknown_params.add(name)
         tables = {}
         for name, table in destination.tables.items():
             table_version = table.on(on_date)
@@ -454,6 +469,7 @@ class RuleBook:
             regimes=regimes,
             channels=frozenset(c for r in regimes for c in r.channels),
             params=params,
+            unknown_params=frozenset(unknown_params),
             tables=tables,
             preferences=tuple(p for p in destination.preferences if p.validity.covers(on_date)),
             restrictions=tuple(r for r in destination.restrictions if r.validity.covers(on_date)),
@@ -521,8 +537,8 @@ class FeeLine:
 
 @dataclass(frozen=True, slots=True)
 class UnknownRate:
-    line: int
-    hs_code: str
+    line: int | None  # None: a charge on the whole parcel (a fee)
+    hs_code: str | None
     kind: str
     reason: str
 
@@ -677,9 +693,10 @@ class _Quote:
     def param(self, name: str) -> ParamVersion:
         version = self.rules.params.get(name)
         if version is None:
+            known = "is not known to ehub" if name in self.rules.unknown_params else "has no value"
             raise LandedCostInputError(
                 "no_rules_for_date",
-                f"{self.destination.country}: parameter {name!r} has no value on "
+                f"{self.destination.country}: parameter {name!r} {known} on "
                 f"{self.rules.date.isoformat()}",
                 {"field": "date", "parameter": name},
             )
@@ -800,7 +817,7 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     preamble = rules.memo.get(key)
     if preamble is None:
         preamble = rules.memo[key] = _regime_preamble(quote, regime)
-    rule, heading, notes, quote.charges = preamble
+    rule, heading, notes, quote.charges, fees_in_tax_base, fees_charged_later = preamble
     quote.use(rule)
     explanation.append(heading)
     explanation.extend(threshold_texts)
@@ -873,7 +890,10 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     # 5. duties
     duties, line_duty = _duties(quote, regime, line_cv, customs_value, channel)
 
-    # 6. taxes
+    # 6. fees that do not depend on the charges, then taxes (whose base may include those fees,
+    # shared over the lines by customs value), then fees charged only when duty or tax is due
+    values = (goods, shipping, insurance, max_item)
+    fee_items = _fees(quote, regime, channel, customs_value, None, values) if regime.fees else []
     line_parts = {
         "goods": line_goods,
         "shipping": ship_shares,
@@ -882,14 +902,17 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
         "customs_value": line_cv,
         "duty": line_duty,
     }
+    if fees_in_tax_base:
+        fee_sum = sum((item[1].amount for item in fee_items if item[1] is not None), ZERO)
+        line_parts["fees"] = _allocate(fee_sum, line_cv, q)
     taxes = _taxes(quote, regime, line_parts)
-
-    # 7. fees
     duty_known = sum((d.amount for d in duties if d.amount is not None), ZERO)
     tax_known = sum((t.amount for t in taxes if t.amount is not None), ZERO)
-    fees = _fees(
-        quote, regime, customs_value, duty_known + tax_known, (goods, shipping, insurance, max_item)
-    )
+    if fees_charged_later:
+        fee_items += _fees(quote, regime, channel, customs_value, duty_known + tax_known, values)
+        fee_items.sort(key=lambda item: item[0])
+    fees = [item[1] for item in fee_items if item[1] is not None]
+    explanation.extend(item[2] for item in fee_items)
 
     # 8. waivers
     if regime.waive_charges_at_most:
@@ -972,9 +995,10 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
 
 def _regime_preamble(
     quote: _Quote, regime: Regime
-) -> tuple[RuleRef, Message, tuple[Message, ...], dict[str, _ChargeRounding]]:
+) -> tuple[RuleRef, Message, tuple[Message, ...], dict[str, _ChargeRounding], bool, bool]:
     """What a quote under ``regime`` always says and uses: its rule, the sentence naming it, the
-    destination's and regime's notes and rounding sentences, and the charges' rounding."""
+    destination's and regime's notes and rounding sentences, the charges' rounding; and whether
+    a tax's base includes its fees, and whether a fee depends on the charges."""
     destination = quote.destination
     if regime.name.startswith(destination.name):
         heading = message("{regime}.", regime=DataText(regime.name))
@@ -989,7 +1013,16 @@ def _regime_preamble(
     if destination.rounding is not DEFAULT_ROUNDING:
         _explain_rounding(notes, quote.q, quote.currency, destination.rounding, regime.collected)
     charges = _charge_rounding(destination.rounding, regime.collected)
-    return RuleRef(regime.id, regime.source), heading, tuple(notes), charges
+    fees_in_tax_base = any("fees" in tax.base for tax in regime.taxes)
+    fees_charged_later = any(fee.only_if_charges for fee in regime.fees)
+    return (
+        RuleRef(regime.id, regime.source),
+        heading,
+        tuple(notes),
+        charges,
+        fees_in_tax_base,
+        fees_charged_later,
+    )
 
 
 def _zero_duty(duty: DutyLine) -> DutyLine:
@@ -1390,43 +1423,84 @@ def _duties(
                 amount=quote.money(amount),
             )
         )
-    # surcharges
+    if regime.extra_duties:
+        _extra_duties(quote, regime, line_cv, duties, line_duty)
+    return duties, line_duty
+
+
+def _extra_duties(
+    quote: _Quote,
+    regime: Regime,
+    line_cv: list[Decimal],
+    duties: list[DutyLine],
+    line_duty: list[Decimal],
+) -> None:
+    """Surcharges on top of the regime's duty (US IEEPA and Section 301, India's SWS), added to
+    ``duties`` and each line's duty."""
+    request = quote.request
+    rules = quote.rules
+    # each line's ad valorem duty rate, for top-ups (None: unknown, specific, or no own line)
+    main_rate: dict[int, Decimal | None] = {}
+    for duty in duties:
+        if duty.line is not None and duty.kind == "duty":
+            main_rate[duty.line] = duty.rate if duty.specific is None else None
     for extra in regime.extra_duties:
         if extra.validity is not None and not extra.validity.covers(rules.date):
             continue
         if extra.unknown:
             for index, line in enumerate(request.lines):
-                if not extra.applies_to(line.origin):
+                if not extra.applies_to(line):
                     continue
                 base = quote.charge_base("duty", line_cv[index])
                 duties.append(_unknown_duty(quote, index, line, base, extra.unknown, "surcharge"))
             continue
-        surcharge = rules.params.get(extra.param)
-        if surcharge is None:
+        surcharge = rules.params.get(extra.param) if extra.param else None
+        table = rules.tables.get(extra.table) if extra.table else None
+        if surcharge is None and table is None:
             continue
-        rule_id = quote.use(surcharge.rule)
         for index, line in enumerate(request.lines):
-            if not extra.applies_to(line.origin):
+            if not extra.applies_to(line):
                 continue
             base = line_cv[index] if extra.base == "customs_value" else line_duty[index]
             base = quote.charge_base("duty", base)
-            amount = quote.round_charge("duty", base * surcharge.value)
+            if surcharge is not None:
+                rate = surcharge.value
+                rule = surcharge.rule
+            else:
+                found = _hs_lookup(table, line.hs_code)
+                if found is None or table is None:
+                    continue  # not a listed product
+                prefix, listed = found
+                if listed is None:
+                    reason = f"the {extra.label} rate for HS {line.hs_code} is not known to ehub"
+                    duties.append(_unknown_duty(quote, index, line, base, reason, "surcharge"))
+                    continue
+                rate = listed
+                rule = _table_rule(table, prefix)
+            if extra.top_up:
+                if index in main_rate and main_rate[index] is None:
+                    reason = (
+                        f"the {extra.label} depends on the line's duty rate, which is not known "
+                        "to ehub or not ad valorem"
+                    )
+                    duties.append(_unknown_duty(quote, index, line, base, reason, "surcharge"))
+                    continue
+                rate = max(rate - (main_rate.get(index) or ZERO), ZERO)
+            rule_id = quote.use(rule)
+            amount = quote.round_charge("duty", base * rate)
             line_duty[index] += amount
-            duties.append(
-                DutyLine(index, line.hs_code, surcharge.value, base, amount, rule_id, "surcharge")
-            )
+            duties.append(DutyLine(index, line.hs_code, rate, base, amount, rule_id, "surcharge"))
             quote.explanation.append(
                 message(
                     "Line {line} ({hs_code}): {surcharge} {rate} of {base} = {amount}.",
                     line=index,
                     hs_code=line.hs_code,
                     surcharge=DataText(extra.label),
-                    rate=PercentParam(surcharge.value),
+                    rate=PercentParam(rate),
                     base=quote.money_shown(base),
                     amount=quote.money_shown(amount),
                 )
             )
-    return duties, line_duty
 
 
 def _unknown_duty(
@@ -1787,18 +1861,38 @@ def _find_tax_rate(
     return version.value, version.rule, kind
 
 
+# the fee's place in the regime, its line (None: its amount is not known), its sentence
+_FeeItem = tuple[int, FeeLine | None, Message]
+
+
 def _fees(
     quote: _Quote,
     regime: Regime,
+    channel: str,
     customs_value: Decimal,
-    charges: Decimal,
+    charges: Decimal | None,
     values: tuple[Decimal, Decimal, Decimal, Decimal],
-) -> list[FeeLine]:
-    fees: list[FeeLine] = []
-    for spec in regime.fees:
-        if spec.only_if_charges and charges <= 0:
+) -> list[_FeeItem]:
+    """The regime's fees that do not depend on the charges (``charges`` None: computed before
+    the taxes, which may include them in their base), or those that do (``only_if_charges``)."""
+    fees: list[_FeeItem] = []
+    unknown_params = quote.rules.unknown_params
+    for position, spec in enumerate(regime.fees):
+        if spec.only_if_charges != (charges is not None):
+            continue
+        if charges is not None and charges <= 0:
+            continue
+        if spec.channels and channel not in spec.channels:
             continue
         if not all(_condition_holds(quote, c, regime, values) for c in spec.conditions):
+            continue
+        if unknown_params and not unknown_params.isdisjoint(
+            (spec.amount, spec.rate, spec.minimum, spec.maximum)
+        ):
+            reason = f"the {spec.name} on {quote.rules.date.isoformat()} is not known to ehub"
+            quote.unknown.append(UnknownRate(None, None, "fee", reason))
+            sentence = message("Fee: {fee} unknown to ehub; not included.", fee=DataText(spec.name))
+            fees.append((position, None, sentence))
             continue
         rule: RuleRef
         if spec.amount:
@@ -1815,12 +1909,10 @@ def _fees(
                 maximum, _ = quote.amount_param(spec.maximum)
                 amount = min(amount, maximum)
         amount = quote.round_charge("fee", amount)
-        fees.append(FeeLine(spec.name, amount, quote.use(rule)))
-        quote.explanation.append(
-            message(
-                "Fee: {fee} {amount}.", fee=DataText(spec.name), amount=quote.money_shown(amount)
-            )
+        sentence = message(
+            "Fee: {fee} {amount}.", fee=DataText(spec.name), amount=quote.money_shown(amount)
         )
+        fees.append((position, FeeLine(spec.name, amount, quote.use(rule)), sentence))
     return fees
 
 

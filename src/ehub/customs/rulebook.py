@@ -60,7 +60,9 @@ CODE_CONDITIONS = {
     "hs_none_in",
     "buyer_type",
 }
-TAX_BASE_PARTS = {"goods", "shipping", "insurance", "carrier_fees", "customs_value", "duty"}
+TAX_BASE_PARTS = {
+    "goods", "shipping", "insurance", "carrier_fees", "customs_value", "duty", "fees",
+}  # fmt: skip
 DUTY_KINDS = {"none", "mfn", "flat", "per_subheading", "flat_minus"}
 COLLECTED = {"at_checkout", "at_border"}
 SPECIFIC_UNIT_NAMES = frozenset(SPECIFIC_UNITS)
@@ -209,11 +211,13 @@ def _parse_params(reader: _Reader, data: Any) -> dict[str, Param]:
             version = reader.table(version, vpath)
             reader.check_keys(version, {"value", "effective_from", "effective_to", "source"}, vpath)
             raw = reader.get(version, "value", vpath)
-            value = (
-                reader.decimal(raw, f"{vpath}.value", low=Decimal(0))
-                if currency
-                else reader.rate(raw, f"{vpath}.value")
-            )
+            known = raw != "unknown"  # in force, but its value is not known to ehub
+            if not known:
+                value = Decimal(0)
+            elif currency:
+                value = reader.decimal(raw, f"{vpath}.value", low=Decimal(0))
+            else:
+                value = reader.rate(raw, f"{vpath}.value")
             versions.append(
                 ParamVersion(
                     validity=reader.validity(version, vpath),
@@ -221,6 +225,7 @@ def _parse_params(reader: _Reader, data: Any) -> dict[str, Param]:
                     currency=currency,
                     rule=RuleRef(rule_id, reader.source(version, vpath)),
                     kind=kind,
+                    known=known,
                 )
             )
         _check_no_overlap(reader, path, [v.validity for v in versions])
@@ -420,8 +425,8 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
         reader.check_keys(
             item,
             {
-                "param", "label", "origin_in", "origin_not_in", "base", "unknown",
-                "effective_from", "effective_to",
+                "param", "table", "label", "origin_in", "origin_not_in", "hs_in", "hs_not_in",
+                "base", "top_up", "unknown", "effective_from", "effective_to",
             },
             ipath,
         )  # fmt: skip
@@ -431,13 +436,31 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
         unknown = reader.string(item, "unknown", ipath, required=False)
         if "effective_to" in item and "effective_from" not in item:
             raise reader.fail(f"{ipath}.effective_from", "is required with effective_to")
-        if unknown and ("param" in item or "label" in item):
-            raise reader.fail(f"{ipath}.unknown", "cannot be combined with param or label")
+        if unknown and ({"param", "table", "label", "top_up"} & set(item)):
+            raise reader.fail(f"{ipath}.unknown", "cannot be combined with param, table or label")
+        if not unknown and ("param" in item) == ("table" in item):
+            raise reader.fail(f"{ipath}.param", "give exactly one of param, table or unknown")
+        top_up = item.get("top_up", False)
+        if not isinstance(top_up, bool):
+            raise reader.fail(f"{ipath}.top_up", "must be true or false")
+        if top_up and ("param" not in item or base != "customs_value"):
+            raise reader.fail(
+                f"{ipath}.top_up", "needs a rate param on the customs value (not a table)"
+            )
+        hs_filters = {}
+        for key in ("hs_in", "hs_not_in"):
+            hs_filters[key] = reader.codes(item.get(key, []), f"{ipath}.{key}")
+            for code in hs_filters[key]:
+                _hs_prefix(reader, code, f"{ipath}.{key}")
         extra.append(
             ExtraDutySpec(
-                param=reader.string(item, "param", ipath, required=not unknown),
+                param=reader.string(item, "param", ipath, required=False),
+                table=reader.string(item, "table", ipath, required=False),
                 label=reader.string(item, "label", ipath, required=not unknown),
                 unknown=unknown,
+                top_up=top_up,
+                hs_in=hs_filters["hs_in"],
+                hs_not_in=hs_filters["hs_not_in"],
                 validity=reader.validity(item, ipath) if "effective_from" in item else None,
                 origin_in=reader.codes(
                     item.get("origin_in", []), f"{ipath}.origin_in", countries=True
@@ -504,7 +527,9 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
         ipath = f"{path}.fees[{i}]"
         item = reader.table(item, ipath)
         reader.check_keys(
-            item, {"name", "amount", "rate", "minimum", "maximum", "only_if_charges", "when"}, ipath
+            item,
+            {"name", "amount", "rate", "minimum", "maximum", "only_if_charges", "when", "channels"},
+            ipath,
         )
         fee_when = item.get("when", [])
         if not isinstance(fee_when, list):
@@ -522,7 +547,12 @@ def _parse_regime(reader: _Reader, data: Any, path: str) -> Regime:
             maximum=reader.string(item, "maximum", ipath, required=False),
             only_if_charges=bool(item.get("only_if_charges", False)),
             conditions=fee_conditions,
+            channels=reader.codes(item.get("channels", []), f"{ipath}.channels"),
         )
+        if fee.channels - channels:
+            raise reader.fail(
+                f"{ipath}.channels", f"lists channels the regime does not have ({path}.channels)"
+            )
         if bool(fee.amount) == bool(fee.rate):
             raise reader.fail(ipath, "a fee needs exactly one of amount or rate")
         fees.append(fee)
@@ -833,6 +863,16 @@ def _check_references(
             raise reader.fail(f"{path}.duty.table", f"refers to unknown table {duty.table!r}")
         for extra in regime.extra_duties:
             need_param(extra.param, f"{path}.extra_duties.param", amount=False)
+            if extra.table and extra.table not in tables:
+                raise reader.fail(
+                    f"{path}.extra_duties.table", f"refers to unknown table {extra.table!r}"
+                )
+            if extra.table and any(v.specific for v in tables[extra.table].versions):
+                raise reader.fail(
+                    f"{path}.extra_duties.table",
+                    f"table {extra.table!r} has specific (per-unit) rates; an extra duty "
+                    "table needs ad valorem rates",
+                )
         for tax in regime.taxes:
             need_param(tax.rate, f"{path}.taxes.rate", amount=False)
             need_param(tax.factor, f"{path}.taxes.factor", amount=False)

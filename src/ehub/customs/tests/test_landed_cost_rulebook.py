@@ -163,7 +163,7 @@ def _edit(path: Path, old: str, new: str) -> None:
             '{ unknown = "the effective IEEPA rate',
             '{ param = "section_122", unknown = "the effective IEEPA rate',
             "regimes[3].extra_duties[1].unknown",
-            "cannot be combined with param or label",
+            "cannot be combined with param, table or label",
             id="extra duty both a rate and a stated unknown",
         ),
         pytest.param(
