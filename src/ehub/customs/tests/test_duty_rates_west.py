@@ -114,21 +114,23 @@ def test_canada_mfn_rates_from_the_t2026_2_customs_tariff(date, expected_unknown
 @pytest.mark.parametrize(
     ("hs_code", "origin", "duty", "tax_total"),
     [
+        # Chinese origin throughout: no preference ehub holds (the CPTPP, CETA, UK and Korea
+        # origins take their agreement's table, tested below)
         # 6206.10.00 silk blouses 16% of 200.00 = 32.00; GST 5% of 232.00 = 11.60 (Alberta)
         ("620610", "CN", ("0.16", "32.00"), "11.60"),
         # 6205.20.00 cotton shirts 17% = 34.00; GST 5% of 234.00 = 11.70
-        ("620520", "MY", ("0.17", "34.00"), "11.70"),
+        ("620520", "CN", ("0.17", "34.00"), "11.70"),
         # 2007.99.90 other jams 8.5% = 17.00; jam is zero-rated basic groceries: no GST
-        ("200799", "SG", ("0.085", "17.00"), "0.00"),
+        ("200799", "CN", ("0.085", "17.00"), "0.00"),
         # 8211.91.90 table knives other than carving knives 11% = 22.00; GST 5% of 222.00 = 11.10
-        ("821191", "JP", ("0.11", "22.00"), "11.10"),
+        ("821191", "CN", ("0.11", "22.00"), "11.10"),
         # 6911.10.90 porcelain tableware, other than undecorated ware for manufacturers, 7% = 14.00;
         # GST 5% of 214.00 = 10.70
         ("691110", "CN", ("0.07", "14.00"), "10.70"),
         # 3304.99.90 skin care 6.5% = 13.00; GST 5% of 213.00 = 10.65
-        ("330499", "FR", ("0.065", "13.00"), "10.65"),
+        ("330499", "CN", ("0.065", "13.00"), "10.65"),
         # 0409.00.00 natural honey Free; zero-rated basic groceries
-        ("040900", "NZ", ("0", "0.00"), "0.00"),
+        ("040900", "CN", ("0", "0.00"), "0.00"),
     ],
 )
 def test_canada_mfn_quotes_from_2026_09_01(hs_code, origin, duty, tax_total):
@@ -158,6 +160,119 @@ def test_canada_split_subheading_stays_unknown_and_cusma_still_applies():
     # US-origin silk blouse: CUSMA (UST) Free, not the 16% MFN rate
     us = _one_line("CA", "620610", "200.00", "US", ship_from="US", **after)
     assert [(d["rate"], d["rule"]) for d in us["duties"]] == [("0", "CA/duty/CUSMA-UST")]
+
+
+# Canada's preferential tariffs from 2026-09-01 (CA.toml: CPTPT, CEUT, UKT, KRT columns of the
+# T2026-2 copy): Free on every demo subheading, except CPTPT on 1905.31 (over-access items at
+# cents/kg). Applied by the line's origin alone (no proof-of-origin check).
+CA_PREF_RULES = {
+    "JP": "CA/duty/CPTPP-CPTPT",
+    "FR": "CA/duty/CETA-CEUT",
+    "GB": "CA/duty/CUKTCA-UKT",
+    "KR": "CA/duty/CKFTA-KRT",
+}
+
+
+@pytest.mark.parametrize(
+    ("origin", "date", "expected_unknown"),
+    [
+        # the day before T2026-2: no preference table yet, MFN held only for roasted coffee
+        ("JP", "2026-08-31", DEMO_CODES - {"090121"}),
+        ("FR", "2026-08-31", DEMO_CODES - {"090121"}),
+        # CPTPT: 1905.31 splits (Free, or 0.99 / 0.98 cents/kg over access commitment)
+        ("JP", "2026-09-01", {"190531"}),
+        # CEUT, UKT and KRT are Free on every item, so even the MFN-unknown subheadings are known
+        ("FR", "2026-09-01", set()),
+        ("GB", "2026-09-01", set()),
+        ("KR", "2026-11-23", set()),
+    ],
+)
+def test_canada_preferences_cover_the_demo_catalog_from_t2026_2(origin, date, expected_unknown):
+    unknown = set()
+    for code in sorted(DEMO_CODES):
+        result = _one_line(
+            "CA", code, "200.00", origin, ship_from=origin, destination_region="CA-AB", date=date
+        )
+        duty_unknown = [u for u in result["unknown_rates"] if u["kind"] == "duty"]
+        assert result["complete"] is (not duty_unknown), code
+        if duty_unknown:
+            unknown.add(code)
+        elif date >= "2026-09-01" and code not in expected_unknown:
+            assert [(d["rate"], d["rule"]) for d in result["duties"]] == [
+                ("0", CA_PREF_RULES[origin])
+            ], code
+    assert unknown == expected_unknown
+
+
+@pytest.mark.parametrize(
+    ("hs_code", "origin", "rule", "tax_total"),
+    [
+        # Japanese kitchen knife 8211.92.00: CPTPT Free (MFN 7% = 14.00, see the Chinese one
+        # below); GST 5% of 200.00 = 10.00 (Alberta)
+        ("821192", "JP", "CA/duty/CPTPP-CPTPT", "10.00"),
+        # Malaysian cotton shirt 6205.20.00: CPTPT Free (MFN 17%); GST 5% of 200.00 = 10.00
+        ("620520", "MY", "CA/duty/CPTPP-CPTPT", "10.00"),
+        # Singapore kaya jam 2007.99.90: CPTPT Free (MFN 8.5%); zero-rated groceries: no GST
+        ("200799", "SG", "CA/duty/CPTPP-CPTPT", "0.00"),
+        # Malaysian sambal 2103.90: MFN unknown (.20 or .90), CPTPT Free on both; zero-rated
+        ("210390", "MY", "CA/duty/CPTPP-CPTPT", "0.00"),
+        # Vietnamese origin (CPTPP from 2019-01-14): silk blouse 6206.10.00 Free (MFN 16%)
+        ("620610", "VN", "CA/duty/CPTPP-CPTPT", "10.00"),
+        # French silk blouse: CEUT Free (MFN 16%); GST 5% of 200.00 = 10.00
+        ("620610", "FR", "CA/duty/CETA-CEUT", "10.00"),
+        # French olive-oil soap 3401.11: MFN unknown (Castile soap or not), CEUT Free on both
+        ("340111", "FR", "CA/duty/CETA-CEUT", "10.00"),
+        # German sweet biscuits 1905.31: MFN unknown, CEUT Free on every item; biscuits keep GST
+        ("190531", "DE", "CA/duty/CETA-CEUT", "10.00"),
+        # British cotton shirt 6205.20.00: UKT Free (MFN 17%)
+        ("620520", "GB", "CA/duty/CUKTCA-UKT", "10.00"),
+        # Korean skin cream 3304.99.90: KRT Free (MFN 6.5%)
+        ("330499", "KR", "CA/duty/CKFTA-KRT", "10.00"),
+    ],
+)
+def test_canada_preferential_quotes_from_2026_09_01(hs_code, origin, rule, tax_total):
+    result = _one_line(
+        "CA",
+        hs_code,
+        "200.00",
+        origin,
+        ship_from=origin,
+        destination_region="CA-AB",
+        date="2026-09-01",
+    )
+    assert regime_id(result) == "CA/regime/courier-full"
+    assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [("0", "0.00", rule)]
+    assert result["tax_total"] == tax_total
+    assert result["complete"] is True
+
+
+def test_canada_preference_needs_an_origin_in_the_agreement_and_its_start():
+    after = {"destination_region": "CA-AB", "date": "2026-09-01"}
+    # the same knife of Chinese origin: MFN 7% of 200.00 = 14.00; GST 5% of 214.00 = 10.70
+    cn = _one_line("CA", "821192", "200.00", "CN", ship_from="CN", **after)
+    assert [(d["rate"], d["amount"], d["rule"]) for d in cn["duties"]] == [
+        ("0.07", "14.00", "CA/duty/MFN")
+    ]
+    assert cn["tax_total"] == "10.70"
+    # British goods left CEUT on 2021-01-01 and are not CPTPT goods in Canada: UKT
+    gb = _one_line("CA", "821192", "200.00", "GB", ship_from="GB", **after)
+    assert [d["rule"] for d in gb["duties"]] == ["CA/duty/CUKTCA-UKT"]
+    # Mexico is in CPTPP and CUSMA: CUSMA comes first in the file
+    mx = _one_line("CA", "821192", "200.00", "MX", ship_from="MX", **after)
+    assert [d["rule"] for d in mx["duties"]] == ["CA/duty/CUSMA-UST"]
+    # the preference follows the line's origin, not the place of shipment
+    jp_via_sg = _one_line("CA", "821192", "200.00", "JP", ship_from="SG", **after)
+    assert [d["rule"] for d in jp_via_sg["duties"]] == ["CA/duty/CPTPP-CPTPT"]
+    # the day before T2026-2 the Japanese knife's duty is unknown (no MFN rate, no preference
+    # rate held yet), never 0; GST on the goods alone (a lower bound): 5% of 200.00 = 10.00
+    day_before = {"destination_region": "CA-AB", "date": "2026-08-31"}
+    before = _one_line("CA", "821192", "200.00", "JP", ship_from="JP", **day_before)
+    assert before["duties"][0]["rate"] is None
+    assert before["complete"] is False
+    assert before["tax_total"] == "10.00"
+    # roasted coffee from Japan before 2026-09-01: the MFN table's Free, not a preference
+    coffee = _one_line("CA", "090121", "200.00", "JP", ship_from="JP", **day_before)
+    assert [(d["rate"], d["rule"]) for d in coffee["duties"]] == [("0", "CA/duty/MFN")]
 
 
 @pytest.mark.parametrize(
