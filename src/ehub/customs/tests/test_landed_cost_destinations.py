@@ -106,9 +106,9 @@ CASES = [
         complete=False,
     ),
     case(
-        "US 2026 HTS: roasted coffee free, Section 122 still due",
+        "US 2026 HTS: roasted coffee free, Section 122 10% and Section 301 7.5% (CN) still due",
         R("US", lines=[line("090121", "100.00")]),
-        duty="10.00",
+        duty="17.50",
         complete=True,
     ),
     case("FI before EU rules", R("FI", date="2021-06-30"), error="no_rules_for_date"),
@@ -165,13 +165,13 @@ CASES = [
         "US 2025-05-01 CN above 800",
         R("US", price="800.01", date="2025-05-01"),
         regime="US/regime/entry",
-        duty="55.20",
+        duty="115.20",  # MFN 6.9% 55.20 + Section 301 List 4A 7.5% 60.00
     ),
     case(
         "US 2025-05-02 CN suspended",
         R("US", price="100.00", date="2025-05-02"),
         regime="US/regime/entry",
-        duty="6.90",
+        duty="14.40",  # MFN 6.90 + Section 301 7.50
     ),
     case(
         "US 2025-05-02 JP still de minimis",
@@ -185,11 +185,11 @@ CASES = [
         regime="US/regime/de-minimis-except-CN-HK",
     ),
     case(
-        "US 2025-08-29 JP all suspended; Annex I reciprocal rate unknown",
+        "US 2025-08-29 JP all suspended; Annex I 15% all-in",
         R("US", date="2025-08-29", lines=[line(price="100.00", origin="JP")]),
         regime="US/regime/entry",
-        duty="6.90",
-        complete=False,
+        duty="15.00",  # MFN 6.9% 6.90 + the reciprocal top-up 15% - 6.9% = 8.1%: 8.10
+        complete=True,
     ),
     # --- US: IEEPA reciprocal duty on other countries' goods (baseline 10%, then unknown) ---
     case(
@@ -217,10 +217,10 @@ CASES = [
         complete=True,
     ),
     case(
-        "US 2025-08-07 JP Annex I rate unknown",
+        "US 2025-08-07 JP Annex I 15% all-in",
         R("US", date="2025-08-07", lines=[line(price="900.00", origin="JP")]),
-        duty="62.10",
-        complete=False,
+        duty="135.00",  # MFN 62.10 + top-up 8.1% 72.90
+        complete=True,
     ),
     case(
         "US 2026-02-24 JP Section 122 only",
@@ -237,27 +237,28 @@ CASES = [
     case(
         "US 2025-02-03 CN before the IEEPA duties",
         R("US", price="900.00", date="2025-02-03"),
-        duty="62.10",
+        duty="129.60",  # MFN 62.10 + Section 301 67.50
         complete=True,
     ),
     case(
         "US 2025-05-13 CN IEEPA duties before 2025-05-14 unknown",
         R("US", price="900.00", date="2025-05-13"),
-        duty="62.10",
+        duty="129.60",
         complete=False,
     ),
-    case("US 2026-02-23 CN IEEPA 20%", R("US", price="100.00", date="2026-02-23"), duty="26.90"),
+    # CN blouses pay Section 301 (List 4A, 7.5%) on every date here: 7.50 on 100.00
+    case("US 2026-02-23 CN IEEPA 20%", R("US", price="100.00", date="2026-02-23"), duty="34.40"),
     case(
-        "US 2026-02-24 CN Section 122 10%", R("US", price="100.00", date="2026-02-24"), duty="16.90"
+        "US 2026-02-24 CN Section 122 10%", R("US", price="100.00", date="2026-02-24"), duty="24.40"
     ),
     case(
-        "US 2026-07-24 surcharge expired", R("US", price="100.00", date="2026-07-24"), duty="6.90"
+        "US 2026-07-24 surcharge expired", R("US", price="100.00", date="2026-07-24"), duty="14.40"
     ),
     case(
         "US 2025-06-01 CN IEEPA 30% (fentanyl 20% + reciprocal 10%)",
         R("US", price="100.00", date="2025-06-01"),
         regime="US/regime/entry",
-        duty="36.90",
+        duty="44.40",
     ),
     # --- US postal channel: postal duty instead of the tariff (TRADE_RULES.md section 1.2) ---
     case(
@@ -298,7 +299,7 @@ CASES = [
         "US postal 2025-08-28 CN above 800: entry",
         R("US", price="800.01", date="2025-08-28", channel="postal"),
         regime="US/regime/entry",
-        duty="295.20",
+        duty="355.20",  # MFN 55.20 + IEEPA 30% 240.00 + Section 301 7.5% 60.00
     ),
     case(
         "US postal 2025-08-29 CN IEEPA 30%",
@@ -330,7 +331,7 @@ CASES = [
         "US postal 2026-02-23 CN above 800: entry",
         R("US", price="800.01", date="2026-02-23", channel="postal"),
         regime="US/regime/entry",
-        duty="215.20",
+        duty="275.20",  # MFN 55.20 + IEEPA 20% 160.00 + Section 301 60.00
     ),
     case(
         "US postal 2026-02-24 JP Section 122 10%",
@@ -355,7 +356,7 @@ CASES = [
         "US postal 2026-07-24 postal informal entry: tariff duty",
         R("US", price="100.00", date="2026-07-24", channel="postal"),
         regime="US/regime/entry",
-        duty="6.90",
+        duty="14.40",  # MFN 6.90 + Section 301 7.50
     ),
     case(
         "US MX origin USMCA free, no surcharge",

@@ -170,7 +170,7 @@ def _edit(path: Path, old: str, new: str) -> None:
             "US.toml",
             'origin_in = ["CN", "HK"], effective_from = "2025-02-04", ',
             'origin_in = ["CN", "HK"], ',
-            "regimes[5].extra_duties[2].effective_from",
+            "regimes[5].extra_duties[5].effective_from",
             "required with effective_to",
             id="dated extra duty without its start",
         ),
