@@ -825,30 +825,31 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
 
     # 3. refusals
     refusals: list[Refusal] = []
+    memo = rules.memo
     for index, line in enumerate(request.lines):
-        for restriction in rules.restrictions:
-            if restriction.channels and channel not in restriction.channels:
-                continue
-            if line.hs_code.startswith(restriction.hs_prefix):
-                quote.use(restriction.rule)
-                refusals.append(
-                    Refusal(
-                        index,
-                        line.hs_code,
-                        restriction.reason,
-                        restriction.rule.id,
-                        restriction.rule.source,
-                    )
+        key = ("restriction", line.hs_code, channel)
+        if key not in memo:
+            memo[key] = _restriction(rules, line.hs_code, channel)
+        restriction = memo[key]
+        if restriction is not None:
+            quote.use(restriction.rule)
+            refusals.append(
+                Refusal(
+                    index,
+                    line.hs_code,
+                    restriction.reason,
+                    restriction.rule.id,
+                    restriction.rule.source,
                 )
-                explanation.append(
-                    message(
-                        "Line {line} ({hs_code}) refused: {reason}",
-                        line=index,
-                        hs_code=line.hs_code,
-                        reason=DataText(restriction.reason),
-                    )
+            )
+            explanation.append(
+                message(
+                    "Line {line} ({hs_code}) refused: {reason}",
+                    line=index,
+                    hs_code=line.hs_code,
+                    reason=DataText(restriction.reason),
                 )
-                break
+            )
     if regime.refuse:
         refusals.append(Refusal(None, None, regime.refuse, regime.id, regime.source))
         explanation.append(message("Refused: {reason}", reason=DataText(regime.refuse)))
@@ -868,12 +869,12 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
                 rate=PercentParam(factor),
             )
         )
-    line_cv: list[Decimal] = []
-    for index in range(len(request.lines)):
-        value = quote.round(line_goods[index] * factor)
-        if regime.valuation == "cif":
-            value += ship_shares[index] + ins_shares[index]
-        line_cv.append(value)
+    # goods are already on the minor unit: only a valuation factor needs rounding again
+    valued = line_goods if factor == ONE else [quote.round(v * factor) for v in line_goods]
+    if regime.valuation == "cif":
+        line_cv = [v + s + i for v, s, i in zip(valued, ship_shares, ins_shares, strict=True)]
+    else:
+        line_cv = list(valued)
     customs_value = sum(line_cv, ZERO)
     if regime.valuation == "cif":
         explanation.append(
@@ -991,6 +992,16 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
         unknown_rates=tuple(quote.unknown),
         explanation_messages=tuple(explanation),
     )
+
+
+def _restriction(rules: DestinationRules, hs_code: str, channel: str) -> Restriction | None:
+    """The first restriction that refuses ``hs_code`` on ``channel``, if any."""
+    for restriction in rules.restrictions:
+        if restriction.channels and channel not in restriction.channels:
+            continue
+        if hs_code.startswith(restriction.hs_prefix):
+            return restriction
+    return None
 
 
 def _regime_preamble(
@@ -1277,9 +1288,11 @@ def _select_regime(
             f"{rules.date.isoformat()}; known: {', '.join(sorted(channels))}",
             {"field": "channel", "channels": sorted(channels)},
         )
-    for regime in rules.regimes:
-        if channel not in regime.channels:
-            continue
+    key = ("regimes", channel)
+    candidates = rules.memo.get(key)
+    if candidates is None:
+        candidates = rules.memo[key] = tuple(r for r in rules.regimes if channel in r.channels)
+    for regime in candidates:
         if all(_condition_holds(quote, c, regime, values) for c in regime.conditions):
             texts: list[Message] = []
             for condition in regime.conditions:
