@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ehub.core.errors import DomainError
 from ehub.core.fx import FxRates, MissingRate
@@ -111,8 +111,7 @@ class LandedCostRequest:
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RuleRef:
+class RuleRef(NamedTuple):
     id: str
     source: str
 
@@ -485,8 +484,7 @@ class RuleBook:
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
+class Refusal(NamedTuple):
     line: int | None
     hs_code: str | None
     reason: str
@@ -494,8 +492,7 @@ class Refusal:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class SpecificDetail:
+class SpecificDetail(NamedTuple):
     """How the specific part of a duty was computed (shown as ``specific`` in the response)."""
 
     amount_per_unit: Decimal  # in ``currency`` (the rule's) per one ``unit``
@@ -506,8 +503,7 @@ class SpecificDetail:
     applied: bool  # False: the other (ad valorem) alternative was charged
 
 
-@dataclass(frozen=True, slots=True)
-class DutyLine:
+class DutyLine(NamedTuple):
     line: int | None
     hs_code: str | None
     rate: Decimal | None  # None: no known rate; else the ad valorem part of the applied formula
@@ -518,8 +514,7 @@ class DutyLine:
     specific: SpecificDetail | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TaxLine:
+class TaxLine(NamedTuple):
     kind: str
     rate: Decimal | None
     base: Decimal
@@ -528,23 +523,20 @@ class TaxLine:
     lines: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class FeeLine:
+class FeeLine(NamedTuple):
     name: str
     amount: Decimal
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
-class UnknownRate:
+class UnknownRate(NamedTuple):
     line: int | None  # None: a charge on the whole parcel (a fee)
     hs_code: str | None
     kind: str
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class LandedCostResult:
+class LandedCostResult(NamedTuple):
     destination: str
     currency: str
     date: dt.date
@@ -827,10 +819,10 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     refusals: list[Refusal] = []
     memo = rules.memo
     for index, line in enumerate(request.lines):
-        key = ("restriction", line.hs_code, channel)
-        if key not in memo:
-            memo[key] = _restriction(rules, line.hs_code, channel)
-        restriction = memo[key]
+        restriction_key = ("restriction", line.hs_code, channel)
+        if restriction_key not in memo:
+            memo[restriction_key] = _restriction(rules, line.hs_code, channel)
+        restriction = memo[restriction_key]
         if restriction is not None:
             quote.use(restriction.rule)
             refusals.append(
@@ -1171,7 +1163,7 @@ def _round_total(quote: _Quote, kind: str, items: list[_Charge]) -> list[_Charge
         return items
     result = list(items)
     for index, share in zip(known, _allocate(total, amounts, quote.q), strict=True):
-        result[index] = replace(items[index], amount=share)
+        result[index] = items[index]._replace(amount=share)
     quote.explanation.append(
         message(
             "Total {charge} {raw} rounded to {total}, shared over its lines.",
