@@ -584,6 +584,11 @@ def _minor_unit(currency: str) -> Decimal:
     return quantum(currency)
 
 
+@cache
+def _minor_units_per_unit(q: Decimal) -> Decimal:
+    return ONE / q  # 100 for cents (minor units are powers of ten: exact)
+
+
 # per kind: (line mode, line increment or None, total increment or None, base increment, base mode)
 _ChargeRounding = tuple[str, Decimal | None, Decimal | None, Decimal | None, str]
 
@@ -1047,7 +1052,8 @@ def _allocate_by_goods(
     count = len(line_goods)
     if count == 1:
         return [[amount] for amount in amounts]
-    weights = [int(value / q) for value in line_goods]
+    scale = _minor_units_per_unit(q)
+    weights = [int(value * scale) for value in line_goods]  # exact: goods are on the minor unit
     total_weight = sum(weights)
     if total_weight <= 0:
         weights = [1] * count
@@ -1057,7 +1063,7 @@ def _allocate_by_goods(
         if not amount:
             result.append([ZERO] * count)
             continue
-        units = int(amount / q)
+        units = int(amount * scale)
         floors = []
         remainders = []
         for weight in weights:
@@ -1314,7 +1320,11 @@ def _select_regime(
 
 def _threshold_text(quote: _Quote, version: ParamVersion) -> MoneyParam | Message:
     currency = version.currency or quote.currency
-    amount = MoneyParam(Decimal(format(version.value.normalize(), "f")), currency)
+    key = ("threshold", id(version))  # versions live as long as the rules
+    amount = quote.rules.memo.get(key)
+    if amount is None:
+        amount = MoneyParam(Decimal(format(version.value.normalize(), "f")), currency)
+        quote.rules.memo[key] = amount
     if currency != quote.currency:
         local = quote.money(quote.to_local(version.value, currency, "fx"))
         return message("{amount} ({converted})", amount=amount, converted=local)
