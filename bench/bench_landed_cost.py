@@ -81,9 +81,12 @@ def per_second(function: Callable[[], object]) -> float:
             return count / (now - start)
 
 
-def median_rate(function: Callable[[], object]) -> float:
+def rates(function: Callable[[], object]) -> tuple[float, float]:
+    """Median and best of the rounds: the median is the figure; the best round shows what the
+    code does when the shared machine leaves it alone."""
     function()  # warm caches (rules resolved for the date)
-    return statistics.median(per_second(function) for _ in range(ROUNDS))
+    rounds = [per_second(function) for _ in range(ROUNDS)]
+    return statistics.median(rounds), max(rounds)
 
 
 def main() -> int:
@@ -104,18 +107,22 @@ def main() -> int:
     def full_json() -> object:
         return landed_cost_quote(payload=PAYLOAD, stored_rates=stored)
 
-    base = median_rate(baseline)
+    base, _ = rates(baseline)
     results = {
-        "engine (parsed request)": median_rate(engine),
-        "JSON in/out": median_rate(full_json),
-        "engine, specific duties": median_rate(engine_specific),
+        "engine (parsed request)": rates(engine),
+        "JSON in/out": rates(full_json),
+        "engine, specific duties": rates(engine_specific),
     }
-    print(f"no-op baseline            {base:14,.0f} calls/s")
-    for name, rate in results.items():
-        print(f"{name:<25} {rate:14,.0f} quotes/s   baseline/quote ratio {base / rate:,.0f}x")
+    print(f"no-op baseline            {base:14,.0f} calls/s (median of {ROUNDS} rounds)")
+    for name, (rate, best) in results.items():
+        print(
+            f"{name:<25} {rate:14,.0f} quotes/s (best round {best:,.0f})   "
+            f"baseline/quote ratio {base / rate:,.0f}x"
+        )
     goal = 10_000
-    engine_rate = results["engine (parsed request)"]
-    print(f"goal {goal:,} quotes/s per core: {'met' if engine_rate >= goal else 'NOT met'}")
+    engine_rate = results["engine (parsed request)"][0]
+    verdict = "met" if engine_rate >= goal else "NOT met"
+    print(f"goal {goal:,} quotes/s per core (median): {verdict}")
     return 0
 
 
