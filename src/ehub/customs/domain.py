@@ -1548,7 +1548,7 @@ def _duty_rate(
     memo = quote.rules.memo
     found = memo.get(key)
     if found is None:
-        found = memo[key] = _find_duty_rate(quote.rules, line, table, quote.request)
+        found = memo[key] = _find_duty_rate(quote.rules, line, table, table_name, quote.request)
     rate, rule, label, specific = found
     return rate, quote.use(rule) if rule is not None else None, label, specific
 
@@ -1557,6 +1557,7 @@ def _find_duty_rate(
     rules: DestinationRules,
     line: RequestLine,
     table: RateTableVersion | None,
+    table_name: str,
     request: LandedCostRequest,
 ) -> tuple[Decimal | None, RuleRef | None, Message, SpecificRate | None]:
     """The line's duty rate from the rules alone: a preference its origin qualifies for, else
@@ -1578,7 +1579,8 @@ def _find_duty_rate(
         return None, None, Message(""), None
     prefix, rate = found
     specific = table.specific.get(prefix) if table.specific else None
-    return rate, _table_rule(table, prefix), message("MFN"), specific
+    label = message("MFN") if table_name == "mfn" else message("tariff")  # a regime's own table
+    return rate, _table_rule(table, prefix), label, specific
 
 
 def _line_quantity(line: RequestLine, unit: str) -> Decimal | None:

@@ -501,7 +501,10 @@ CASES = [
         R("NZ", price="1000.01"),
         regime="NZ/regime/border",
         collected="at_border",
-        tax="150.00",
+        # IETF 46.47 + BSEL 46.40 (2025-07-01 to 2026-03-31); GST also on them:
+        # 15% of (1000.01 + 92.87) = 163.932 (duty unknown: no MFN rate held)
+        tax="163.93",
+        fee="92.87",
         complete=False,
     ),
     # --- SG: SGD 400, GST 7/8/9% ---
@@ -698,9 +701,10 @@ CASES = [
         tax="5676.00",
     ),
     case(
-        "ID textiles keep tariff rates",
+        "ID textiles: a listed commodity, its own rate not held",
         R("ID", lines=[line("620610", "100000.00")]),
-        regime="ID/regime/shipment-MFN-commodities",
+        regime="ID/regime/shipment-flat-rate",
+        duty="0.00",
         complete=False,
     ),
     case(
@@ -1051,6 +1055,25 @@ def test_destination_rules(payload: dict[str, Any], expect: dict[str, Any]) -> N
         assert result["import_charges_total"] == expect["charges"]
     if "complete" in expect:
         assert result["complete"] is expect["complete"]
+
+
+def test_id_mixed_parcel_prices_each_line_by_its_own_shipment_rate() -> None:
+    # A bag (a listed commodity, rate not held) and coffee in one parcel: the coffee still pays
+    # 7.5% (PMK 96/2023 art. 29 sets the rate by commodity, not by parcel). Coffee IDR 100,000 x
+    # 7.5% = 7,500; VAT 12% x 11/12 on (100,000 + 7,500) = 11% of 107,500 = 11,825 (bag: VAT on
+    # its value only, 11% of 200,000 = 22,000: the unknown duty is left out of the base).
+    payload = R("ID", lines=[line("420221", "200000.00"), line("090121", "100000.00")])
+    result = quote(payload)
+    assert regime_id(result) == "ID/regime/shipment-flat-rate"
+    assert [(d["line"], d["rate"], d["amount"]) for d in result["duties"]] == [
+        (0, None, None),
+        (1, "0.075", "7500.00"),
+    ]
+    assert result["tax_total"] == "33825.00"
+    assert [u["line"] for u in result["unknown_rates"]] == [0]
+    assert "Line 1 (090121): tariff duty 7.5% of IDR 100000.00 = IDR 7500.00." in (
+        result["explanation"]
+    )
 
 
 def test_us_postal_mixed_parcel_charges_the_known_ieepa_rate_and_names_the_unknown_one() -> None:
