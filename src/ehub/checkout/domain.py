@@ -177,6 +177,7 @@ CHARGE_WORDS = {
     "consumption_tax": message("consumption_tax"),
     "postal_article_tax": message("postal_article_tax"),
     "global_rate": message("global_rate"),
+    "fee": message("fee"),  # a parcel-level fee whose amount ehub does not know
 }
 
 
