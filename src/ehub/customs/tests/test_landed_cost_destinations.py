@@ -1071,8 +1071,9 @@ def test_id_mixed_parcel_prices_each_line_by_its_own_shipment_rate() -> None:
     ]
     assert result["tax_total"] == "33825.00"
     assert [u["line"] for u in result["unknown_rates"]] == [0]
-    assert "Line 1 (090121): tariff duty 7.5% of IDR 100000.00 = IDR 7500.00." in (
-        result["explanation"]
+    assert (
+        "Line 1 (090121): tariff duty 7.5% of IDR 100000.00 = IDR 7500.00."
+        in (result["explanation"])
     )
 
 
