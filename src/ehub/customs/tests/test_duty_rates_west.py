@@ -6,6 +6,8 @@ adding a rate to a rule file makes the matching assertion fail until the list is
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ehub.customs.tests.support import line, quote, regime_id, request
@@ -111,6 +113,22 @@ def test_canada_mfn_rates_from_the_t2026_2_customs_tariff(date, expected_unknown
     assert unknown == expected_unknown
 
 
+def _canada_courier_2026_09(hs_code: str, origin: str) -> dict[str, Any]:
+    """CAD 200.00 of goods of ``origin`` shipped from there to Alberta (GST only) on the first
+    day of the T2026-2 rates (the courier regime: above CAD 20, duty and GST)."""
+    result = _one_line(
+        "CA",
+        hs_code,
+        "200.00",
+        origin,
+        ship_from=origin,
+        destination_region="CA-AB",
+        date="2026-09-01",
+    )
+    assert regime_id(result) == "CA/regime/courier-full"
+    return result
+
+
 @pytest.mark.parametrize(
     ("hs_code", "origin", "duty", "tax_total"),
     [
@@ -134,16 +152,7 @@ def test_canada_mfn_rates_from_the_t2026_2_customs_tariff(date, expected_unknown
     ],
 )
 def test_canada_mfn_quotes_from_2026_09_01(hs_code, origin, duty, tax_total):
-    result = _one_line(
-        "CA",
-        hs_code,
-        "200.00",
-        origin,
-        ship_from=origin,
-        destination_region="CA-AB",
-        date="2026-09-01",
-    )
-    assert regime_id(result) == "CA/regime/courier-full"
+    result = _canada_courier_2026_09(hs_code, origin)
     assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [
         (*duty, "CA/duty/MFN")
     ]
@@ -231,16 +240,7 @@ def test_canada_preferences_cover_the_demo_catalog_from_t2026_2(origin, date, ex
     ],
 )
 def test_canada_preferential_quotes_from_2026_09_01(hs_code, origin, rule, tax_total):
-    result = _one_line(
-        "CA",
-        hs_code,
-        "200.00",
-        origin,
-        ship_from=origin,
-        destination_region="CA-AB",
-        date="2026-09-01",
-    )
-    assert regime_id(result) == "CA/regime/courier-full"
+    result = _canada_courier_2026_09(hs_code, origin)
     assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [("0", "0.00", rule)]
     assert result["tax_total"] == tax_total
     assert result["complete"] is True

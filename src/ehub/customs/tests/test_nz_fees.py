@@ -46,7 +46,7 @@ LOW_VALUE_NOTE = (
 def _nz(
     price: str = "2000.00", *, date: str, duty: str | None = "0.05", **kw: Any
 ) -> dict[str, Any]:
-    extra = {} if duty is None else {"duty_rate": duty}
+    extra: dict[str, Any] = {} if duty is None else {"duty_rate": duty}
     kw.setdefault("shipping", "100.00")
     return quote(request("NZ", date=date, lines=[line("620610", price, **extra)], **kw))
 

@@ -59,7 +59,7 @@ def _quote(book, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ph(price: str, *, date: str = IN_WINDOW, duty: str | None = None, **kw: Any) -> dict[str, Any]:
-    extra = {} if duty is None else {"duty_rate": duty}
+    extra: dict[str, Any] = {} if duty is None else {"duty_rate": duty}
     return request("PH", date=date, lines=[line("620610", price, **extra)], **kw)
 
 
