@@ -900,10 +900,10 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
         "customs_value": line_cv,
         "duty": line_duty,
     }
+    fee_base = ZERO
     if fees_in_tax_base:
-        fee_sum = sum((item[1].amount for item in fee_items if item[1] is not None), ZERO)
-        line_parts["fees"] = _allocate(fee_sum, line_cv, q)
-    taxes = _taxes(quote, regime, line_parts)
+        fee_base = sum((item[1].amount for item in fee_items if item[1] is not None), ZERO)
+    taxes = _taxes(quote, regime, line_parts, fee_base)
     duty_known = sum((d.amount for d in duties if d.amount is not None), ZERO)
     tax_known = sum((t.amount for t in taxes if t.amount is not None), ZERO)
     if fees_charged_later:
@@ -1738,7 +1738,12 @@ def _specific_duty(
     return DutyLine(index, line.hs_code, rate, base, amount, rule_id, "duty", detail)
 
 
-def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> list[TaxLine]:
+def _taxes(
+    quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]], fee_base: Decimal
+) -> list[TaxLine]:
+    """The regime's taxes, one line per rate. ``fee_base``: the regime's fees, which a tax whose
+    base lists ``fees`` charges at its standard rate whatever the goods' own rates (NZ: GST on
+    Customs' fees; a zero-rated or overridden line does not make the fees untaxed)."""
     request = quote.request
     region = request.destination_region
     taxes: list[TaxLine] = []
@@ -1764,9 +1769,17 @@ def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> li
             groups.setdefault((rate, rule.id if rule else None, kind), []).append(index)
             if rule is not None:
                 quote.use(rule)
+        extra_base: dict[tuple[Decimal | None, str | None, str], Decimal] = {}
+        if fee_base and "fees" in spec.base:
+            rate, rule, kind = _find_tax_rate(quote.rules, spec, "", region)  # no HS table
+            key = (rate, rule.id if rule else None, kind)
+            groups.setdefault(key, [])
+            extra_base[key] = fee_base
+            if rule is not None:
+                quote.use(rule)
         if factor_rule is not None and groups:
             quote.use(factor_rule)
-        base_parts = [parts[c] for c in spec.base]
+        base_parts = [parts[c] for c in spec.base if c != "fees"]
         for (rate, rule_id, kind), indexes in groups.items():
             base = ZERO
             for index in indexes:
@@ -1776,6 +1789,7 @@ def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> li
                 if spec.gross_up_consumption_tax and ct_rates[index]:
                     line_base = line_base / (ONE - ct_rates[index])
                 base += quote.charge_base("tax", line_base)
+            base += extra_base.get((rate, rule_id, kind), ZERO)
             shown_base = quote.round(base)
             if rate is None:
                 taxes.append(TaxLine(kind, None, shown_base, None, None, tuple(indexes)))
@@ -1788,6 +1802,8 @@ def _taxes(quote: _Quote, regime: Regime, parts: dict[str, list[Decimal]]) -> li
                     quote.unknown.append(
                         UnknownRate(index, request.lines[index].hs_code, kind, reason)
                     )
+                if not indexes:  # the tax on the regime's fees alone
+                    quote.unknown.append(UnknownRate(None, None, kind, reason))
                 quote.explanation.append(
                     message("{tax} rate unknown to ehub; not included.", tax=_tax_phrase(kind))
                 )

@@ -207,6 +207,18 @@ def test_fee_in_the_tax_base_is_shared_over_the_lines_by_customs_value(book):
     assert result["import_charges_total"] == "65.00"  # 15.00 + 42.00 + 8.00
 
 
+def test_fees_in_the_tax_base_keep_the_standard_rate_when_the_goods_do_not(book):
+    # the line is zero-rated by its override: its own base 100.00 + duty 5.00 pays 0; the
+    # processing fee 5.00 is still taxed at the standard 10% = 0.50 (a tax line of its own,
+    # covering no goods line); the stamp (3.00, charged because duty is due) is not in the base
+    result = _quote(book, line("620610", "100.00", origin="US", tax_rate="0"))
+    assert [(t["rate"], t["base"], t["amount"], t["rule"]) for t in result["taxes"]] == [
+        ("0", "105.00", "0.00", "request/tax_rate"),
+        ("0.1", "5.00", "0.50", "LI/vat/standard"),
+    ]
+    assert result["complete"] is True
+
+
 def test_fee_limited_to_a_channel(book):
     # postal: no processing fee; VAT 10% of 100.00 + 5.00 duty + 10.00 top-up = 11.50
     result = _quote(book, line("620610", "100.00", origin="JP"), channel="postal")
