@@ -9,8 +9,8 @@ base (the customs broker's fee). From 2024-06-10 (CAO 02-2024, then 02-2025) the
 formal entry's import processing charge are in force but their amounts are not held: they are
 reported in ``unknown_rates`` and the quote is incomplete. Sources and dates: PH.toml's comments.
 
-The VAT base uses the engine's tax base part ``"fees"`` (BOC's fees, shared over the lines by
-customs value).
+The VAT base uses the engine's tax base part ``"fees"`` (BOC's fees, taxed at the standard
+12% whatever the goods' own rate).
 
 Every figure below is worked by hand: VAT 12%, half up to the centavo (PH.toml's rounding).
 Duty rates are passed as line overrides (ehub holds no PH MFN rate), so the duty is known.
