@@ -585,6 +585,11 @@ def _minor_unit(currency: str) -> Decimal:
 
 
 @cache
+def _zero_on(q: Decimal) -> Decimal:
+    return ZERO.quantize(q)
+
+
+@cache
 def _minor_units_per_unit(q: Decimal) -> Decimal:
     return ONE / q  # 100 for cents (minor units are powers of ten: exact)
 
@@ -643,14 +648,14 @@ class _Quote:
         self.q = _minor_unit(self.currency)
         self.rounding = ROUNDING_MODES[rules.destination.rounding.mode]
         self.charges = _charge_rounding(rules.destination.rounding, None)
-        self.rules_used: dict[str, str] = {}
+        self.rules_used: dict[str, RuleRef] = {}  # the first source seen for each rule id
         self.explanation: list[Message] = []
         self.unknown: list[UnknownRate] = []
         self._rates: dict[str, Decimal] = {}
 
     # -- helpers -----------------------------------------------------------------------------
     def use(self, rule: RuleRef) -> str:
-        self.rules_used.setdefault(rule.id, rule.source)
+        self.rules_used.setdefault(rule.id, rule)
         return rule.id
 
     def round(self, value: Decimal) -> Decimal:
@@ -934,11 +939,12 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
     taxes = _round_total(quote, "tax", taxes)
     fees = _round_total(quote, "fee", fees)
 
-    duty_total = quote.round(sum((d.amount for d in duties if d.amount is not None), ZERO))
-    tax_total = quote.round(sum((t.amount for t in taxes if t.amount is not None), ZERO))
-    fee_total = quote.round(sum((f.amount for f in fees), ZERO))
+    # every amount is on the minor unit already: summing from a zero on it keeps them there
+    zero = _zero_on(q)
+    duty_total = sum((d.amount for d in duties if d.amount is not None), zero)
+    tax_total = sum((t.amount for t in taxes if t.amount is not None), zero)
+    fee_total = sum((f.amount for f in fees), zero)
     charges_total = duty_total + tax_total + fee_total
-    goods = quote.round(goods)
     landed_total = goods + shipping + insurance + charges_total
     if quote.unknown:
         explanation.append(
@@ -976,7 +982,7 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
         goods_value=goods,
         shipping=shipping,
         insurance=insurance,
-        customs_value=quote.round(customs_value),
+        customs_value=customs_value,
         duties=tuple(duties),
         taxes=tuple(taxes),
         fees=tuple(fees),
@@ -985,7 +991,7 @@ def landed_cost(request: LandedCostRequest, *, rulebook: RuleBook, fx: FxRates) 
         fee_total=fee_total,
         import_charges_total=charges_total,
         landed_total=landed_total,
-        rules=tuple(RuleRef(k, v) for k, v in quote.rules_used.items()),
+        rules=tuple(quote.rules_used.values()),
         unknown_rates=tuple(quote.unknown),
         explanation_messages=tuple(explanation),
     )
@@ -1538,11 +1544,14 @@ def _spread(target: list[Decimal], amount: Decimal, weights: list[Decimal], q: D
         target[index] += share
 
 
+DUTY_RATE_OVERRIDE = RuleRef("request/duty_rate", "the request (line override)")
+
+
 def _duty_rate(
     quote: _Quote, line: RequestLine, table: RateTableVersion | None, table_name: str
 ) -> tuple[Decimal | None, str | None, Message, SpecificRate | None]:
     if line.duty_rate is not None:
-        quote.rules_used.setdefault("request/duty_rate", "the request (line override)")
+        quote.use(DUTY_RATE_OVERRIDE)
         return line.duty_rate, "request/duty_rate", message("overridden"), None
     key = ("duty", table_name, line.hs_code, line.origin, quote.request.effective_ship_from)
     memo = quote.rules.memo
