@@ -315,6 +315,44 @@ def test_jp_honey_rate_before_2024_04_01_unchanged():
     assert result["duty_total"] == "15300"
 
 
+# US–Japan Trade Agreement (JP.toml [tables.usjta]): US-origin goods on the lines Japan freed.
+# Customs value 60% of 100,000 = 60,000; duty 0; food consumption tax 8% of 60,000 = 4,800.
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["040900", "081040", "081340", "090121", "090210", "090230", "200799", "210390"],
+)
+def test_jp_us_origin_free_under_the_us_japan_trade_agreement(code):
+    result = _quote("JP", code, origin="US")
+    assert [(d["rate"], d["rule"]) for d in result["duties"]] == [("0", "JP/duty/USJTA")]
+    assert result["duty_total"] == "0"
+    assert result["tax_total"] == "4800"
+    assert result["complete"] is True
+
+
+def test_jp_us_japan_trade_agreement_dates_and_scope():
+    def us(code: str, date: str):
+        return quote(request("JP", date=date, lines=[line(code, "100000", origin="US")]))
+
+    # sauces: the US column is held from the 2025-04-01 schedule; the day before, WTO 7.2%
+    # of 60,000 = 4,320 -> 4,300, consumption tax 8% of 64,320 -> 64,000 = 5,120 -> 5,100
+    before = us("210390", "2025-03-31")
+    assert (before["duties"][0]["rule"], before["duty_total"]) == ("JP/duty/MFN", "4300")
+    assert before["tax_total"] == "5100"
+    # blueberries: free from entry into force (2020-01-01), when no WTO rate is held; unknown
+    # the day before
+    assert (us("081040", "2020-01-01")["duties"][0]["rule"]) == "JP/duty/USJTA"
+    assert us("081040", "2024-06-01")["duty_total"] == "0"
+    assert us("081040", "2019-12-31")["complete"] is False
+    # no US rate on industrial goods: whetstones pay WTO 2.6% = 1,560 -> 1,500
+    whetstone = _quote("JP", "680430", origin="US")
+    assert (whetstone["duties"][0]["rule"], whetstone["duty_total"]) == ("JP/duty/MFN", "1500")
+    # other origins keep the WTO rate (honey 25.5% = 15,300) or stay unknown (dried fruit)
+    assert _quote("JP", "040900", origin="CN")["duty_total"] == "15300"
+    assert _quote("JP", "081340", origin="CN")["complete"] is False
+
+
 # --- KR ---
 
 
@@ -328,6 +366,53 @@ def test_kr_mfn_figures(code, duty, tax):
     assert result["tax_total"] == tax
 
 
+# KORUS (KR.toml [tables.korus]): US-origin goods, KRW 300,000 CIF, VAT 10% of (customs value +
+# duty); staged cuts each 1 January. Above USD 200 (KRW 280,000), so no list clearance.
+
+
+@pytest.mark.parametrize(
+    ("code", "date", "rate", "duty", "tax"),
+    [
+        # 2103.90-9090 other sauces: 18% in 2020 = 54,000; VAT 10% of 354,000
+        ("210390", "2020-06-01", "0.18", "54000", "35400"),
+        # 3% in 2025 = 9,000; VAT 10% of 309,000; free from 2026
+        ("210390", "2025-12-31", "0.03", "9000", "30900"),
+        ("210390", "2026-01-01", "0", "0", "30000"),
+        # 0902.10 green tea: 68.4% in 2024 = 205,200; VAT 10% of 505,200
+        ("090210", "2024-06-01", "0.684", "205200", "50520"),
+        ("090210", "2026-03-01", "0", "0", "30000"),
+        # 0810.40 fresh blueberries: 4.5% in 2020 = 13,500, free from 2021; VAT-exempt food
+        ("081040", "2020-12-31", "0.045", "13500", "0"),
+        ("081040", "2021-01-01", "0", "0", "0"),
+        # 2008.99-9000 fruit in syrup: 4.5% in 2020 = 13,500; VAT 10% of 313,500
+        ("200899", "2020-06-01", "0.045", "13500", "31350"),
+        # 3304.99-1000 skin care: 0.8% in 2020 = 2,400; VAT 10% of 302,400
+        ("330499", "2020-06-01", "0.008", "2400", "30240"),
+        # woven blouse: free for US origin (13% MFN for China, test_kr_mfn_figures)
+        ("620630", "2026-03-01", "0", "0", "30000"),
+    ],
+)
+def test_kr_korus_rates_for_us_origin(code, date, rate, duty, tax):
+    result = quote(request("KR", date=date, lines=[line(code, "300000", origin="US")]))
+    assert regime_id(result) == "KR/regime/import"
+    assert [(d["rate"], d["rule"]) for d in result["duties"]] == [(rate, "KR/duty/KORUS")]
+    assert result["duty_total"] == duty
+    assert result["tax_total"] == tax
+
+
+def test_kr_korus_covers_the_demo_catalog_except_honey():
+    unknown = set()
+    for code in DEMO_CODES:
+        result = _quote("KR", code, origin="US")
+        assert regime_id(result) == "KR/regime/import", code
+        if _unknown_duty(result):
+            unknown.add(code)
+    # honey: KORUS gives only a duty-free quota; US honey is unknown like any other origin's
+    assert unknown == {"040900"}
+    # the same sauce from a non-KORUS origin has no rate (Korea's MFN table holds few codes)
+    assert _unknown_duty(_quote("KR", "210390", origin="CA"))
+
+
 # --- SG: no customs duty on the demo catalog, whatever the origin (ATIGA moot) ---
 
 
@@ -336,6 +421,15 @@ def test_sg_demo_catalog_duty_free_any_origin(origin):
     result = _quote("SG", "090121", origin=origin)
     assert result["duty_total"] == "0.00"
     assert result["duties"][0]["rule"] == "SG/duty/customs"
+    assert result["tax_total"] == "90.00"
+
+
+@pytest.mark.parametrize("code", ["081340", "200799", "200899", "210390"])
+def test_sg_us_origin_needs_no_ussfta_rate(code):
+    # the US seller's goods: Singapore charges no customs duty on these chapters from any
+    # origin, so USSFTA is moot; GST 9% of 1,000
+    result = _quote("SG", code, origin="US")
+    assert [(d["rate"], d["rule"]) for d in result["duties"]] == [("0", "SG/duty/customs")]
     assert result["tax_total"] == "90.00"
 
 

@@ -367,9 +367,9 @@ def test_australia_mfn_roasted_coffee_free_from_2026():
         # 0902.30.00 black and partly fermented tea (oolong) in packings <= 3 kg, Free; tea is
         # GST-free (Schedule 2 item 5)
         ("090230", "CN", ("0", "0.00", "AU/duty/MFN"), "0.00"),
-        # 2103.90.00 sauces NES, Free (also from the US: AUSFTA not modelled, general rate);
-        # sauces are GST-free condiments
-        ("210390", "US", ("0", "0.00", "AU/duty/MFN"), "0.00"),
+        # 2103.90.00 sauces NES, Free (US origin: AUSFTA, test below); sauces are GST-free
+        # condiments
+        ("210390", "CN", ("0", "0.00", "AU/duty/MFN"), "0.00"),
         # 1905.31.00 sweet biscuits: 5% general; Canada has no CA rate on this line
         ("190531", "CA", ("0.05", "75.00", "AU/duty/MFN"), "157.50"),
         # ... and Singapore-origin biscuits are Free under the SG column footnote
@@ -382,6 +382,35 @@ def test_australia_border_regime_quotes_schedule_3_rates(hs_code, origin, duty, 
     assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [duty]
     assert result["tax_total"] == tax_total
     assert result["complete"] is True
+
+
+@pytest.mark.parametrize(
+    ("hs_code", "date", "tax_total", "china"),
+    [
+        # blueberry jam: general rate 5% (75.00 from China), Free from the US; jam is GST-free
+        ("200799", "2026-03-01", "0.00", ("0.05", "75.00", "AU/duty/MFN")),
+        # cherries in syrup: general 5%; GST 10% of 1,500 = 150.00 on the US parcel
+        ("200899", "2026-03-01", "150.00", ("0.05", "75.00", "AU/duty/MFN")),
+        # BBQ sauce: general rate Free as well; GST-free condiment
+        ("210390", "2026-03-01", "0.00", ("0", "0.00", "AU/duty/MFN")),
+        # men's cotton shirts: general rate unknown (chapter 62 not in the copy), US rate Free
+        ("620520", "2026-03-01", "150.00", (None, None, None)),
+        # dried fruit before the general rates are asserted (2026): US rate Free since 2018-07-01
+        ("081340", "2025-06-01", "150.00", (None, None, None)),
+        ("081340", "2018-07-01", "150.00", (None, None, None)),
+    ],
+)
+def test_australia_us_origin_free_under_ausfta(hs_code, date, tax_total, china):
+    us = _one_line("AU", hs_code, "1500.00", "US", ship_from="US", date=date)
+    assert regime_id(us) == "AU/regime/border"
+    assert [(d["rate"], d["amount"], d["rule"]) for d in us["duties"]] == [
+        ("0", "0.00", "AU/duty/AUSFTA")
+    ]
+    assert us["tax_total"] == tax_total
+    assert us["complete"] is True
+    # the same goods from China: the general rate, or unknown where it is not held
+    cn = _one_line("AU", hs_code, "1500.00", "CN", ship_from="CN", date=date)
+    assert [(d["rate"], d["amount"], d["rule"]) for d in cn["duties"]] == [china]
 
 
 def test_australia_general_rates_are_not_asserted_before_2026_or_below_aud_1000():
