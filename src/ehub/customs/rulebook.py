@@ -244,6 +244,23 @@ def _check_no_overlap(reader: _Reader, path: str, validities: list[Validity]) ->
             )
 
 
+def _check_unique_ids(reader: _Reader, key: str, items: list[tuple[str, Validity]]) -> None:
+    """One id names one rule: records may share it only as its versions over time (PH's import
+    regime before and after a fee change), never for the same day."""
+    by_id: dict[str, list[Validity]] = {}
+    for rule_id, validity in items:
+        by_id.setdefault(rule_id, []).append(validity)
+    for rule_id, validities in by_id.items():
+        ordered = sorted(validities, key=lambda v: v.effective_from)
+        for earlier, later in itertools.pairwise(ordered):
+            if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+                raise reader.fail(
+                    f"{key}[{rule_id}]",
+                    f"id {rule_id!r} is used by two records valid on {later.effective_from}; "
+                    "give each rule its own id (records may share one only for successive dates)",
+                )
+
+
 def _hs_prefix(reader: _Reader, prefix: str, key: str) -> str:
     if not (prefix.isdigit() and len(prefix) in (2, 4, 6)):
         raise reader.fail(
@@ -727,6 +744,7 @@ def _build_destination(
     tables.update(pieces["tables"])
     if not regimes:
         raise reader.fail("regimes", "a destination needs at least one regime")
+    _check_unique_ids(reader, "regimes", [(r.id, r.validity) for r in regimes])
     channels = {c for r in regimes for c in r.channels}
     default_channel = data.get("default_channel", "default")
     if default_channel not in channels:

@@ -184,6 +184,14 @@ def _edit(path: Path, old: str, new: str) -> None:
         ),
         pytest.param(
             "GB.toml",
+            'id = "GB/regime/low-value-b2b"',
+            'id = "GB/regime/low-value-at-sale"',
+            "regimes[GB/regime/low-value-at-sale]",
+            "used by two records valid on",
+            id="one regime id for two rules in force together",
+        ),
+        pytest.param(
+            "GB.toml",
             "[rounding]",
             "[rounding\n",
             "(syntax)",
