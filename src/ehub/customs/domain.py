@@ -1354,6 +1354,8 @@ def _duties(
             base = quote.charge_base("duty", line_cv[index])
             if rate is None:
                 reason = f"no {quote.destination.country} duty rate known for HS {line.hs_code}"
+                if rule_id is not None:  # listed "unknown" in a preference's table
+                    reason = f"{reason}: its preferential rate ({rule_id}) is not held"
                 duties.append(_unknown_duty(quote, index, line, base, reason, "duty"))
                 continue
             if specific is not None:
@@ -1578,7 +1580,9 @@ def _find_duty_rate(
             continue
         pref_table = rules.tables.get(preference.table)
         found = _hs_lookup(pref_table, line.hs_code)
-        if found is not None and found[1] is not None and pref_table is not None:
+        if found is not None and pref_table is not None:
+            # A product the table leaves out is not covered (MFN applies); one listed as
+            # "unknown" is covered at a rate ehub does not hold: the duty is unknown, not MFN.
             prefix, rate = found
             specific = pref_table.specific.get(prefix) if pref_table.specific else None
             label = message("preferential ({preference})", preference=preference.id)

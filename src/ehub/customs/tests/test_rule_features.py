@@ -60,6 +60,19 @@ versions = [
   { effective_from = "2024-01-01", source = "https://example.org/lists", rates = { "62" = "0.25", "620630" = "0.075", "0901" = "unknown" } },
 ]
 
+[tables.fta]
+id = "LI/duty/FTA-KR"
+versions = [
+  { effective_from = "2024-01-01", source = "https://example.org/fta", rates = { "620610" = "0", "620630" = "unknown" } },
+]
+
+[[preferences]]
+id = "LI-KR FTA"
+table = "fta"
+origin_in = ["KR"]
+effective_from = "2024-01-01"
+source = "https://example.org/fta-text"
+
 [[regimes]]
 id = "LI/regime/import"
 name = "Testland import"
@@ -109,6 +122,35 @@ def _quote(book, *lines: dict[str, Any], date: str = "2026-03-01", **kw: Any) ->
 
 def _surcharges(result: dict[str, Any]) -> list[tuple[int, str | None, str | None]]:
     return result["surcharges"]
+
+
+# -- preferences ---------------------------------------------------------------------------------
+
+
+def test_preference_listed_rate_replaces_mfn(book):
+    # Korean silk blouse: the FTA table lists 620610 at 0 (MFN 5%)
+    result = _quote(book, line("620610", "100.00", origin="KR"))
+    assert [(d["rate"], d["amount"], d["rule"]) for d in result["duties"]] == [
+        ("0", "0.00", "LI/duty/FTA-KR")
+    ]
+    assert result["complete"] is True
+
+
+def test_preference_listed_unknown_is_an_unknown_duty_not_mfn(book):
+    # 620630 is covered by the FTA at a rate ehub does not hold: not MFN 20%, not 0
+    result = _quote(book, line("620630", "100.00", origin="KR"))
+    assert result["complete"] is False
+    (unknown,) = [u for u in result["unknown_rates"] if u["kind"] == "duty"]
+    assert unknown["line"] == 0
+    assert "preferential rate (LI/duty/FTA-KR) is not held" in unknown["reason"]
+    assert "LI/duty/FTA-KR" in {r["id"] for r in result["rules"]}
+
+
+def test_product_left_out_of_a_preference_pays_mfn(book):
+    # coffee is not in the FTA table: the MFN rate (free) applies, labelled as MFN
+    result = _quote(book, line("090121", "100.00", origin="KR"))
+    assert [(d["rate"], d["rule"]) for d in result["duties"]] == [("0", "LI/duty/MFN")]
+    assert result["complete"] is True
 
 
 # -- extra duty from an HS table ------------------------------------------------------------------
